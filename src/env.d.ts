@@ -1,0 +1,1 @@
+declare module '*?modulePath' { const path: string; export default path }
