@@ -102,4 +102,9 @@ export interface Answer {
   noMatch: boolean
   /** The model that wrote the answer (generative mode). */
   model?: string
+  /**
+   * Set when generation did not finish: 'stopped' by the user, or 'failed' part-way (the model
+   * server died, the stream broke). `answer` then holds what had arrived, and `notice` says why.
+   */
+  interrupted?: 'stopped' | 'failed'
 }
