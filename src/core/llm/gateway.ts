@@ -69,10 +69,11 @@ export interface ModelGateway {
 
 /** "llama3.2" and "llama3.2:latest" name the same model, as they do in Ollama. */
 export function sameModelName(a: string, b: string): boolean {
-  return withTag(a) === withTag(b)
+  return fullModelName(a) === fullModelName(b)
 }
 
-function withTag(name: string): string {
+/** The name with its tag, as Ollama lists it: "llama3.2" becomes "llama3.2:latest". */
+export function fullModelName(name: string): string {
   const trimmed = name.trim()
   const lastSegment = trimmed.split('/').pop() ?? trimmed
   return lastSegment.includes(':') ? trimmed : `${trimmed}:latest`
