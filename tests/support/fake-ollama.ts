@@ -125,7 +125,6 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const pending = new Set<Promise<void>>()
   const sockets = new Set<Socket>()
   const open = new Set<ServerResponse>()
-  const dropping = new Set<ServerResponse>()
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const entry: LoggedRequest = {
@@ -142,7 +141,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       res.once('close', () => {
         open.delete(res)
         entry.settled = true
-        entry.serverDropped = dropping.has(res)
+        entry.serverDropped = droppedByServer.has(res)
         entry.clientClosed = !res.writableFinished && !entry.serverDropped
         resolve()
       })
@@ -151,30 +150,28 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     void done.then(() => pending.delete(done))
     void readJson(req).then((body) => {
       entry.body = body
-      return route(state, entry, res, (r) => dropping.add(r))
+      return route(state, entry, res)
     })
   }
 
-  let server: Server = createServer(handler)
+  let server: Server
   const listen = (port: number): Promise<number> =>
     new Promise((resolve, reject) => {
+      server = createServer(handler)
+      server.on('connection', (socket) => {
+        sockets.add(socket)
+        socket.once('close', () => sockets.delete(socket))
+      })
       server.once('error', reject)
       server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
     })
-  const track = (s: Server): void => {
-    s.on('connection', (socket) => {
-      sockets.add(socket)
-      socket.once('close', () => sockets.delete(socket))
-    })
-  }
-  track(server)
   const port = await listen(0)
 
   const stop = async (): Promise<void> => {
     if (!server.listening) return
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     // Every open response is cut by the server here, not by the client.
-    for (const res of open) dropping.add(res)
+    for (const res of open) droppedByServer.add(res)
     for (const socket of sockets) socket.destroy()
     await closed
   }
@@ -190,10 +187,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     },
     stop,
     restart: async () => {
-      if (server.listening) return
-      server = createServer(handler)
-      track(server)
-      await listen(port)
+      if (!server.listening) await listen(port)
     },
     close: stop
   }
@@ -201,7 +195,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
 
 type State = { behaviour: FakeBehaviour; models: FakeModel[]; version: string }
 
-async function route(state: State, entry: LoggedRequest, res: ServerResponse, markDropped: (r: ServerResponse) => void): Promise<void> {
+// Responses the fake cut itself, so the log does not blame the client for them.
+const droppedByServer = new WeakSet<ServerResponse>()
+
+async function route(state: State, entry: LoggedRequest, res: ServerResponse): Promise<void> {
   const { behaviour } = state
   const fault = behaviour.fault
   const faultPaths = fault && (fault.kind === 'http-error' || fault.kind === 'hang') ? (fault.paths ?? ['/api/chat']) : []
@@ -243,7 +240,7 @@ async function route(state: State, entry: LoggedRequest, res: ServerResponse, ma
       })
     }
     case 'POST /api/chat':
-      return chat(state, body, res, markDropped)
+      return chat(state, body, res)
     case 'POST /api/pull':
       return pull(state, body, res)
     default:
@@ -252,7 +249,7 @@ async function route(state: State, entry: LoggedRequest, res: ServerResponse, ma
   }
 }
 
-async function chat(state: State, body: Record<string, unknown>, res: ServerResponse, markDropped: (r: ServerResponse) => void): Promise<void> {
+async function chat(state: State, body: Record<string, unknown>, res: ServerResponse): Promise<void> {
   const { behaviour } = state
   if (typeof body.model !== 'string' || body.model === '') return sendJson(res, 400, { error: 'model is required' })
   const model = findModel(state, body.model)
@@ -280,7 +277,7 @@ async function chat(state: State, body: Record<string, unknown>, res: ServerResp
   if (!(await pause(res, behaviour.firstTokenDelayMs))) return
   if (body.stream === false) {
     if (!(await pause(res, behaviour.tokenDelayMs * tokens.length))) return
-    if (streamFault?.kind === 'die') return drop(res, markDropped)
+    if (streamFault?.kind === 'die') return drop(res)
     if (streamFault?.kind === 'malformed-line') {
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' })
       return void res.end('{"model":"' + body.model + '","message":{"role":"assis')
@@ -293,7 +290,7 @@ async function chat(state: State, body: Record<string, unknown>, res: ServerResp
   }
   for (let i = 0; i <= tokens.length; i++) {
     if (streamFault && streamFault.afterTokens === i) {
-      if (streamFault.kind === 'die') return drop(res, markDropped)
+      if (streamFault.kind === 'die') return drop(res)
       if (streamFault.kind === 'error-line') return void (line({ error: streamFault.message }), res.end())
       line('{"model":"' + body.model + '","created_at":"' + head.created_at + '","message":{"role":"assis\n')
       if (streamFault.then === 'end') return void res.end()
@@ -397,8 +394,8 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value))
 }
 
-function drop(res: ServerResponse, markDropped: (r: ServerResponse) => void): void {
-  markDropped(res)
+function drop(res: ServerResponse): void {
+  droppedByServer.add(res)
   const socket = res.socket
   // Like a process that dies: what was written still reaches the client, then the connection ends
   // without the end of the chunked body.
@@ -436,7 +433,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}'
 
 /** Splits a reply into tokens whose concatenation is exactly the reply. */
-export function splitTokens(text: string, size: number): string[] {
+function splitTokens(text: string, size: number): string[] {
   if (size > 0) {
     const chars = Array.from(text)
     const tokens: string[] = []
