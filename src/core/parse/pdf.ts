@@ -1,0 +1,105 @@
+/**
+ * PDF documents: one section per page, so that answers can cite page numbers.
+ *
+ * pdf-parse is used directly rather than through LangChain's PDFLoader, which turns a
+ * password-protected file into a generic error and, with splitPages off, loses page numbers.
+ */
+import { InvalidPDFException, PasswordException, PDFParse } from 'pdf-parse'
+import { ParseFailure, type ParsedDocument } from '../types.ts'
+import { SectionList, cleanLine } from './sections.ts'
+
+/** pdf.js reads a header anywhere in the first kilobyte, as Acrobat does. */
+const HEADER_WINDOW = 1024
+/** Share of text-less pages above which the user is told that part of the PDF was not read. */
+const EMPTY_PAGE_WARNING_SHARE = 0.1
+
+function hasPdfHeader(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, HEADER_WINDOW))
+  return head.includes('%PDF-')
+}
+
+/**
+ * The Title from the PDF's info dictionary, unless it is a placeholder that tools write by
+ * themselves: "untitled", a file name, "Microsoft Word - report.doc".
+ */
+function realTitle(info: unknown): string | undefined {
+  if (typeof info !== 'object' || info === null || !('Title' in info) || typeof info.Title !== 'string') return undefined
+  const title = cleanLine(info.Title)
+  if (title.length < 2 || title.length > 300 || !/\p{L}/u.test(title)) return undefined
+  if (/^(?:untitled|no title|title|document\d*|microsoft word\b.*)$/i.test(title)) return undefined
+  if (/\.(?:pdf|docx?|odt|rtf|tex|dvi|ps|indd|qxd|pages|txt|html?)$/i.test(title)) return undefined
+  return title
+}
+
+/** What a PDF library error means for the person importing the file. */
+function failureFor(error: unknown): ParseFailure {
+  if (error instanceof ParseFailure) return error
+  if (error instanceof PasswordException || (error instanceof Error && error.name === 'PasswordException')) {
+    return new ParseFailure(
+      'encrypted',
+      'This PDF is password-protected; DocuMind cannot read it without the password. Remove the password and import it again.'
+    )
+  }
+  const detail = error instanceof Error ? error.message : String(error)
+  if (error instanceof InvalidPDFException || (error instanceof Error && error.name === 'InvalidPDFException')) {
+    return new ParseFailure('corrupt', `This PDF is damaged or truncated, so it cannot be read (${detail.replace(/\.$/, '')}).`)
+  }
+  return new ParseFailure('corrupt', `This PDF could not be read; it may be damaged (the PDF reader said: ${detail.replace(/\.$/, '')}).`)
+}
+
+/** Parses a PDF into one section per page; throws `ParseFailure` for protected, damaged or scanned files. */
+export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal): Promise<ParsedDocument> {
+  if (bytes.length === 0) throw new ParseFailure('empty', 'The file is empty.')
+  if (!hasPdfHeader(bytes)) throw new ParseFailure('corrupt', 'This is not a PDF file: it does not start with a PDF header.')
+  // pdf.js may take ownership of the array it is given; the caller keeps theirs. isEvalSupported
+  // off: pdf.js must never compile code from a file (CVE-2024-4367 was exactly that).
+  const parser = new PDFParse({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: 0 })
+  try {
+    const info = await parser.getInfo().catch((error: unknown) => {
+      throw failureFor(error)
+    })
+    const pageCount = info.total
+    if (pageCount === 0) throw new ParseFailure('empty', 'No text could be extracted: this PDF has no pages.')
+    const sections = new SectionList()
+    const unreadable: number[] = []
+    let emptyPages = 0
+    for (let page = 1; page <= pageCount; page++) {
+      signal?.throwIfAborted()
+      let text: string
+      try {
+        const result = await parser.getText({ partial: [page], pageJoiner: '' })
+        text = result.pages[0]?.text ?? ''
+      } catch {
+        // One broken page (a bad font or content stream) should not lose the rest of the document.
+        unreadable.push(page)
+        continue
+      }
+      const before = sections.sections.length
+      sections.add(text, [], page)
+      if (sections.sections.length === before) emptyPages++
+    }
+    if (unreadable.length === pageCount) {
+      throw new ParseFailure('corrupt', 'This PDF is damaged: none of its pages could be read.')
+    }
+    if (sections.isEmpty) {
+      throw new ParseFailure(
+        'no-text-layer',
+        `This PDF has ${pageCount === 1 ? '1 page' : `${pageCount} pages`} but no text layer: it is probably scanned images. ` +
+          'DocuMind cannot read it without OCR (text recognition); run OCR on it (for example with OCRmyPDF) and import it again.'
+      )
+    }
+    const warnings: string[] = []
+    if (unreadable.length > 0) {
+      warnings.push(`${unreadable.length} of ${pageCount} pages could not be read and were skipped (pages ${unreadable.slice(0, 10).join(', ')}${unreadable.length > 10 ? ', …' : ''}).`)
+    }
+    if (emptyPages > 1 && emptyPages > pageCount * EMPTY_PAGE_WARNING_SHARE) {
+      warnings.push(`${emptyPages} of ${pageCount} pages have no text (they may be scanned images, which need OCR).`)
+    }
+    return { format: 'pdf', title: realTitle(info.info), sections: sections.sections, warnings, pageCount }
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason
+    throw failureFor(error)
+  } finally {
+    await parser.destroy().catch(() => undefined)
+  }
+}
