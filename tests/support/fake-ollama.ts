@@ -69,6 +69,8 @@ export interface LoggedRequest {
   path: string
   /** The parsed JSON body, or undefined for GET / an unparseable body. */
   body: unknown
+  /** True once the request body has been read and the request is being answered. */
+  read: boolean
   /** True once the response is over, however it ended. */
   settled: boolean
   /** The client closed the connection before the response ended (e.g. it aborted the request). */
@@ -88,6 +90,8 @@ export interface FakeOllama {
   set(behaviour: Partial<FakeBehaviour>): void
   /** Resolves once every request received so far has settled. */
   settled(): Promise<void>
+  /** Resolves with the first request to `path` (already received or still to come), once its body is read. */
+  received(path: string): Promise<LoggedRequest>
   /** Simulates Ollama dying: the port stops listening and open connections are cut. */
   stop(): Promise<void>
   /** Brings the server back on the same port. */
@@ -125,12 +129,14 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   const pending = new Set<Promise<void>>()
   const sockets = new Set<Socket>()
   const open = new Set<ServerResponse>()
+  const arrivals = new Set<() => void>()
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const entry: LoggedRequest = {
       method: req.method ?? 'GET',
       path: (req.url ?? '/').split('?')[0],
       body: undefined,
+      read: false,
       settled: false,
       clientClosed: false,
       serverDropped: false
@@ -150,6 +156,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     void done.then(() => pending.delete(done))
     void readJson(req).then((body) => {
       entry.body = body
+      entry.read = true
+      for (const notify of arrivals) notify()
       return route(state, entry, res)
     })
   }
@@ -185,6 +193,18 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     settled: async () => {
       while (pending.size > 0) await Promise.all([...pending])
     },
+    received: (path) =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          const found = requests.find((r) => r.path === path && r.read)
+          if (found) {
+            arrivals.delete(check)
+            resolve(found)
+          }
+        }
+        arrivals.add(check)
+        check()
+      }),
     stop,
     restart: async () => {
       if (!server.listening) await listen(port)
