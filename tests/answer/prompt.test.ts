@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildMessages, promptSources } from '../../src/core/answer/prompt'
+import { buildMessages, cost, promptSources } from '../../src/core/answer/prompt'
 import { homocysteine, sanskrit, textHit } from './fixtures'
 
 describe('buildMessages', () => {
@@ -57,10 +57,17 @@ describe('promptSources', () => {
     const hits = [textHit(1, 'a'.repeat(600)), textHit(2, 'word '.repeat(200)), textHit(3, 'c'.repeat(600))]
     const sources = promptSources(hits, 1200)
     expect(sources.map((s) => s.n)).toEqual([1, 2])
-    const used = sources.reduce((n, s) => n + s.header.length + 2 + s.text.length, 0)
+    const used = sources.reduce((n, s) => n + cost(s.header) + 2 + cost(s.text), 0)
     expect(used).toBeLessThanOrEqual(1200)
     expect(sources[1].text.endsWith('…')).toBe(true)
     expect(sources[1].hit.text).toBe('word '.repeat(200))
+  })
+
+  it('counts Chinese characters as costing more, so a Chinese prompt also fits the context window', () => {
+    const chinese = promptSources([textHit(1, '梵'.repeat(1000))], 1200)
+    const english = promptSources([textHit(1, 'a'.repeat(1000))], 1200)
+    expect(chinese[0].text.length).toBeLessThan(410)
+    expect(english[0].text).toBe('a'.repeat(1000))
   })
 
   it('always shows the model at least the best source', () => {

@@ -91,7 +91,7 @@ describe('chat', () => {
     expect(seen.map((s) => s.token)).toEqual(['Rust', ' moves', ' values;', ' it', ' does', ' not', ' copy', ' them', ' [1].'])
     // Tokens reach the caller as they are produced, not all at once at the end.
     expect(seen[seen.length - 1].at - seen[0].at).toBeGreaterThanOrEqual(80)
-    expect(fake.requests.find((r) => r.path === '/api/chat')?.body).toMatchObject({ model: 'llama3.2', messages: question, stream: true })
+    expect(fake.requests.find((r) => r.path === '/api/chat')?.body).toMatchObject({ model: 'llama3.2', messages: question, stream: true, options: { num_ctx: 8192 } })
   })
 
   it('streams Chinese character by character and passes HTML through untouched', async () => {

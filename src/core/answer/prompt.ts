@@ -8,10 +8,15 @@ import type { Hit } from '../types'
 import { citationsFor, neutraliseMarkers } from './citations'
 import { questionLanguage } from './language'
 
+/**
+ * Budgets are in characters, with each CJK character counted as three: a Chinese character costs
+ * a model about one token, an English one about a quarter, and the prompt must fit the context
+ * window (see OllamaGatewayOptions.contextTokens) whatever the language.
+ */
 export interface PromptOptions {
-  /** Characters of source text (headers included) sent to the model. Default 12 000, about 3–4k tokens. */
+  /** Source text (headers included) sent to the model. Default 12 000, about 3–4k tokens. */
   sourceBudget?: number
-  /** Characters of earlier conversation sent along. Default 4 000. */
+  /** Earlier conversation sent along. Default 4 000. */
   historyBudget?: number
 }
 
@@ -50,11 +55,11 @@ export function promptSources(hits: Hit[], budget = DEFAULT_SOURCE_BUDGET): Prom
     const n = i + 1
     const header = sourceHeader(n, hit)
     const text = neutraliseMarkers(hit.text.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n').trim())
-    const room = left - header.length - 2
-    if (room < Math.min(MIN_USEFUL_CHARS, text.length)) break
-    const fitted = text.length <= room ? text : cutAtWord(text, room)
+    const room = left - cost(header) - 2
+    if (room < Math.min(MIN_USEFUL_CHARS, cost(text))) break
+    const fitted = cost(text) <= room ? text : cutAtWord(text, room)
     sources.push({ n, hit, header, text: fitted })
-    left -= header.length + 2 + fitted.length
+    left -= cost(header) + 2 + cost(fitted)
   }
   return sources
 }
@@ -94,17 +99,30 @@ function recentHistory(history: ChatMessage[], budget: number): ChatMessage[] {
     if (m.role === 'system') continue
     // With no sources given, every marker counts as pointing nowhere and is removed.
     const content = citationsFor(m.content, []).answer.trim()
-    if (content === '' || content.length > left) break
+    if (content === '' || cost(content) > left) break
     kept.unshift({ role: m.role, content })
-    left -= content.length
+    left -= cost(content)
   }
   // A conversation the model sees should start with the user speaking.
   while (kept.length > 0 && kept[0].role !== 'user') kept.shift()
   return kept
 }
 
-function cutAtWord(text: string, max: number): string {
-  const slice = text.slice(0, Math.max(0, max - 1))
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu
+
+/** Length for budgeting: CJK characters count three. */
+export function cost(text: string): number {
+  return text.length + 2 * (text.match(CJK)?.length ?? 0)
+}
+
+/** The longest start of `text` costing at most `budget` (ellipsis included), ended at a word if one is near. */
+function cutAtWord(text: string, budget: number): string {
+  let end = 0
+  for (let spent = 1; end < text.length; end++) {
+    spent += cost(text[end])
+    if (spent > budget) break
+  }
+  const slice = text.slice(0, end)
   const space = slice.search(/\s\S*$/)
-  return `${space > max * 0.8 ? slice.slice(0, space) : slice}…`
+  return `${space > end * 0.8 ? slice.slice(0, space) : slice}…`
 }

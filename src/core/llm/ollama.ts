@@ -24,6 +24,12 @@ export interface OllamaGatewayOptions {
   statusTimeoutMs?: number
   /** Default for `chat`'s first-token limit. Default 120 s: a large model can take that long to load. */
   firstTokenTimeoutMs?: number
+  /**
+   * Context window asked of the model, in tokens. Default 8192. Ollama's own default (2048–4096
+   * by version) is smaller than a prompt with its sources, and Ollama silently drops the start of
+   * an over-long prompt: the rules in the system message would be the first to go.
+   */
+  contextTokens?: number
 }
 
 type StopReason = 'aborted' | 'timeout' | 'first-token-timeout'
@@ -34,6 +40,7 @@ export function createOllamaGateway(options: OllamaGatewayOptions = {}): ModelGa
   const host = normalizeHost(options.host)
   const statusTimeoutMs = options.statusTimeoutMs ?? 1500
   const defaultFirstTokenMs = options.firstTokenTimeoutMs ?? 120_000
+  const contextTokens = options.contextTokens ?? 8192
 
   async function status(signal?: AbortSignal): Promise<GatewayStatus> {
     const call = new Call(host, signal)
@@ -64,7 +71,7 @@ export function createOllamaGateway(options: OllamaGatewayOptions = {}): ModelGa
     const cancelFirstTokenTimer = firstTokenMs > 0 ? call.stopAfter(firstTokenMs, 'first-token-timeout') : () => {}
     let partial = ''
     try {
-      const stream = await call.client().chat({ model, messages, stream: true })
+      const stream = await call.client().chat({ model, messages, stream: true, options: { num_ctx: contextTokens } })
       call.attach(stream)
       for await (const part of stream as AsyncIterable<ChatResponse>) {
         const token: unknown = part.message?.content ?? ''
