@@ -12,6 +12,7 @@ import { parseDocument } from 'htmlparser2'
 import type { AnyNode } from 'domhandler'
 import { ParseFailure, type ParsedDocument } from '../types.ts'
 import { addHtmlSections, parseHtml } from './html.ts'
+import { checkpoint } from './checkpoint.ts'
 import { SectionList, cleanLine } from './sections.ts'
 import { assertNotZipBomb, readZipDirectory, readZipText, type ZipEntry } from './zip.ts'
 
@@ -114,14 +115,14 @@ export async function parseDocx(bytes: Uint8Array, signal?: AbortSignal): Promis
   if (!parts.has('word/document.xml')) {
     throw new ParseFailure('corrupt', 'This is not a valid Word document: the archive has no word/document.xml.')
   }
-  signal?.throwIfAborted()
+  await checkpoint(signal)
 
   const result = await mammoth.convertToHtml(
     { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
     // Images would be inlined as base64 data: slow, large, and no text to index.
     { convertImage: mammoth.images.imgElement(async () => ({ src: '' })) }
   )
-  signal?.throwIfAborted()
+  await checkpoint(signal)
   const html = parseHtml(result.value)
   const sections = new SectionList()
   addHtmlSections(html, sections)

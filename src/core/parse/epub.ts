@@ -11,6 +11,7 @@ import { parseDocument } from 'htmlparser2'
 import type { AnyNode, Element } from 'domhandler'
 import { ParseFailure, type ParsedDocument } from '../types.ts'
 import { addHtmlSections, parseHtml } from './html.ts'
+import { checkpoint } from './checkpoint.ts'
 import { SectionList, cleanLine } from './sections.ts'
 import { assertNotZipBomb, readZipDirectory, readZipText, type ZipEntry } from './zip.ts'
 
@@ -156,7 +157,7 @@ export async function parseEpub(bytes: Uint8Array, signal?: AbortSignal): Promis
   const sections = new SectionList()
   const warnings: string[] = []
   for (const itemref of spine ? elements(spine, 'itemref') : []) {
-    signal?.throwIfAborted()
+    await checkpoint(signal)
     const item = manifest.get(itemref.attribs.idref ?? '')
     // The nav document is the book's own table of contents, not a chapter.
     if (!item || item.properties.split(/\s+/).includes('nav') || !/html/.test(item.mediaType)) continue

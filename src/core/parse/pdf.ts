@@ -6,6 +6,7 @@
  */
 import { InvalidPDFException, PasswordException, PDFParse } from 'pdf-parse'
 import { ParseFailure, type ParsedDocument } from '../types.ts'
+import { checkpoint } from './checkpoint.ts'
 import { SectionList, cleanLine } from './sections.ts'
 
 /** pdf.js reads a header anywhere in the first kilobyte, as Acrobat does. */
@@ -64,7 +65,7 @@ export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal): Promise
     const unreadable: number[] = []
     let emptyPages = 0
     for (let page = 1; page <= pageCount; page++) {
-      signal?.throwIfAborted()
+      await checkpoint(signal)
       let text: string
       try {
         const result = await parser.getText({ partial: [page], pageJoiner: '' })
