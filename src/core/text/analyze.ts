@@ -1,0 +1,88 @@
+/**
+ * Text analysis shared by indexing and querying, so that both sides see the same tokens.
+ *
+ * LanceDB's full-text tokenizer splits on whitespace and punctuation, which leaves a run of Chinese
+ * characters as one long token: a query would match only if it repeated the whole run. We pre-split
+ * CJK runs into character unigrams and bigrams (the classic approach for Chinese retrieval without a
+ * dictionary); Latin text is left for the tokenizer, which lowercases, stems and drops stop words.
+ */
+
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u3006\u30FC]/u
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u3006\u30FC]+/gu
+
+/** True when the string contains at least one Chinese or Japanese character. */
+export function hasCjk(text: string): boolean {
+  return CJK_CHAR.test(text)
+}
+
+/** The unigrams and bigrams of one run of CJK characters, in order: 台, 台灣, 灣, 灣的, 的. */
+export function cjkGrams(run: string): string[] {
+  const chars = Array.from(run)
+  const grams: string[] = []
+  for (let i = 0; i < chars.length; i++) {
+    grams.push(chars[i])
+    if (i + 1 < chars.length) grams.push(chars[i] + chars[i + 1])
+  }
+  return grams
+}
+
+/**
+ * The form of a text that goes into (and is matched against) the full-text index: CJK runs become
+ * space-separated unigrams and bigrams, everything else is unchanged.
+ */
+export function toSearchText(text: string): string {
+  return text.replace(CJK_RUN, (run) => ` ${cjkGrams(run).join(' ')} `)
+}
+
+/**
+ * The content tokens of a text for the built-in embedder and for relevance checks: lowercased
+ * Latin words (stop words removed, lightly stemmed) and CJK unigrams and bigrams.
+ */
+export function contentTokens(text: string): string[] {
+  const tokens: string[] = []
+  const lower = text.toLowerCase()
+  for (const match of lower.matchAll(/[\p{L}\p{N}]+/gu)) {
+    const word = match[0]
+    if (hasCjk(word)) {
+      for (const piece of word.split(/([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u3006\u30FC]+)/u)) {
+        if (!piece) continue
+        if (hasCjk(piece)) tokens.push(...cjkGrams(piece))
+        else if (!STOP_WORDS.has(piece)) tokens.push(stem(piece))
+      }
+    } else if (!STOP_WORDS.has(word) && word.length < 40) {
+      tokens.push(stem(word))
+    }
+  }
+  return tokens
+}
+
+/**
+ * A light English stemmer: strips the common inflectional suffixes so that "vaccines" and
+ * "vaccine", "running" and "run" meet. Deliberately conservative; the full-text index does real
+ * Snowball stemming, this only feeds the hashed vectors and relevance checks.
+ */
+export function stem(word: string): string {
+  if (word.length <= 3 || /\d/.test(word)) return word
+  let w = word
+  if (w.endsWith('sses')) w = w.slice(0, -2)
+  else if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y'
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1)
+  for (const suffix of ['ingly', 'edly', 'ing', 'ed', 'ly']) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3 && /[aeiouy]/.test(w.slice(0, -suffix.length))) {
+      w = w.slice(0, -suffix.length)
+      // "running" -> "runn" -> "run", as Porter's step 1b does.
+      if (/([^aeiouylsz])\1$/.test(w)) w = w.slice(0, -1)
+      break
+    }
+  }
+  return w
+}
+
+/** English stop words (the common Lucene/Snowball set), dropped from content tokens. */
+export const STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    'a an and are as at be been but by can could did do does for from had has have he her his how i if in into is it its ' +
+    'may me might my no nor not of on or our should so such than that the their them then there these they this those ' +
+    'to was we were what when where which while who whom why will with would you your'
+  ).split(' ')
+)
