@@ -1,0 +1,126 @@
+import { constants } from 'node:fs'
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Connection, Table } from '@lancedb/lancedb'
+import { describeEmbedder, sameEmbedder, type EmbedderSpec } from '../embed/embedder'
+import { loadLance } from './lance'
+import { DOCUMENTS_SCHEMA, chunkSchema } from './schema'
+
+/**
+ * A library is one folder: LanceDB tables under `db/`, the ingest journal, and `library.json`, which
+ * records the embedder that built the chunk vectors. Readers and the single writer each open their
+ * own connection to it.
+ */
+export interface LibraryMeta {
+  format: 1
+  /** The embedder of every vector in the chunks table; null until the first document is written. */
+  embedder: EmbedderSpec | null
+  createdAt: number
+}
+
+export type LibraryErrorCode = 'embedder-mismatch' | 'unwritable' | 'no-space' | 'corrupt' | 'empty'
+
+/** A library problem with a stable code and a message that says what to do. */
+export class LibraryError extends Error {
+  constructor(
+    readonly code: LibraryErrorCode,
+    message: string
+  ) {
+    super(message)
+    this.name = 'LibraryError'
+  }
+}
+
+export const CHUNKS_TABLE = 'chunks'
+export const DOCUMENTS_TABLE = 'documents'
+
+export function libraryPaths(dir: string): { db: string; meta: string; journal: string; dirty: string } {
+  return {
+    db: join(dir, 'db'),
+    meta: join(dir, 'library.json'),
+    journal: join(dir, 'ingest-queue.jsonl'),
+    dirty: join(dir, 'writer.dirty')
+  }
+}
+
+export async function readMeta(dir: string): Promise<LibraryMeta> {
+  try {
+    const parsed = JSON.parse(await readFile(libraryPaths(dir).meta, 'utf8')) as LibraryMeta
+    if (parsed.format !== 1) throw new LibraryError('corrupt', `The library at ${dir} was made by a newer DocuMind (format ${parsed.format}).`)
+    return parsed
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { format: 1, embedder: null, createdAt: Date.now() }
+    if (error instanceof LibraryError) throw error
+    throw new LibraryError('corrupt', `The library settings file ${libraryPaths(dir).meta} is damaged (${(error as Error).message}). Re-index the library to rebuild it.`)
+  }
+}
+
+/** Writes library.json atomically: a crash leaves the old file or the new one, never half of one. */
+export async function writeMeta(dir: string, meta: LibraryMeta): Promise<void> {
+  const path = libraryPaths(dir).meta
+  const tmp = `${path}.${process.pid}.tmp`
+  await writeFile(tmp, JSON.stringify(meta, null, 2) + '\n')
+  await rename(tmp, path)
+}
+
+/** Creates the library folder if needed and checks that it is writable. */
+export async function ensureWritableLibrary(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true })
+    await access(dir, constants.W_OK)
+  } catch (error) {
+    throw asLibraryError(error, dir)
+  }
+}
+
+/** Translates file-system errors into messages a person can act on. */
+export function asLibraryError(error: unknown, dir: string): Error {
+  if (error instanceof LibraryError) return error
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new LibraryError('unwritable', `DocuMind cannot write to the library folder ${dir}: permission denied. Choose another folder (--db or DOCUMIND_DB) or fix its permissions.`)
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new LibraryError('no-space', `The disk holding ${dir} is full. Free some space and import again; nothing already imported was lost.`)
+  }
+  return error instanceof Error ? error : new Error(String(error))
+}
+
+/** The error for a search or import with an embedder other than the one that built the library. */
+export function embedderMismatch(library: EmbedderSpec, requested: EmbedderSpec | { kind: string; model?: string }): LibraryError {
+  const wanted = 'dim' in requested ? describeEmbedder(requested as EmbedderSpec) : `${requested.kind}${requested.model ? ` ${requested.model}` : ''}`
+  return new LibraryError(
+    'embedder-mismatch',
+    `This library was indexed with the ${describeEmbedder(library)} embedder, not ${wanted}. ` +
+      `Vectors from different embedders cannot be compared. Re-index the library with the new embedder ` +
+      `(documind reindex --embedder ...), or keep using ${describeEmbedder(library)}.`
+  )
+}
+
+/** Checks that `requested` may write to or search a library built with `meta.embedder`. */
+export function checkEmbedder(meta: LibraryMeta, requested: EmbedderSpec): void {
+  if (meta.embedder && !sameEmbedder(meta.embedder, requested)) throw embedderMismatch(meta.embedder, requested)
+}
+
+/** Opens the LanceDB connection of a library. Readers see other connections' writes at once. */
+export async function connectLibrary(dir: string): Promise<Connection> {
+  const lancedb = await loadLance()
+  return lancedb.connect(libraryPaths(dir).db, { readConsistencyInterval: 0 })
+}
+
+export async function openTableIfExists(db: Connection, name: string): Promise<Table | null> {
+  const names = await db.tableNames()
+  return names.includes(name) ? db.openTable(name) : null
+}
+
+/** Opens or creates the two tables for a library whose vectors are `dim` long. */
+export async function openOrCreateTables(db: Connection, dim: number): Promise<{ chunks: Table; documents: Table }> {
+  const names = await db.tableNames()
+  const chunks = names.includes(CHUNKS_TABLE)
+    ? await db.openTable(CHUNKS_TABLE)
+    : await db.createEmptyTable(CHUNKS_TABLE, chunkSchema(dim), { existOk: true })
+  const documents = names.includes(DOCUMENTS_TABLE)
+    ? await db.openTable(DOCUMENTS_TABLE)
+    : await db.createEmptyTable(DOCUMENTS_TABLE, DOCUMENTS_SCHEMA, { existOk: true })
+  return { chunks, documents }
+}

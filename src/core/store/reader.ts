@@ -1,0 +1,91 @@
+import type { Connection, Table } from '@lancedb/lancedb'
+import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, openTableIfExists, readMeta, type LibraryMeta } from './library'
+import { sqlString } from './writer'
+import type { DocumentRecord } from './schema'
+
+/** The columns a search returns (never the vector: it is large and nobody reads it). */
+export const HIT_COLUMNS = ['id', 'doc_id', 'doc_hash', 'text', 'page', 'headings', 'start', 'end']
+
+/** A chunk row as a search returns it, with LanceDB's `_score` (FTS) or `_distance` (vector). */
+export interface ChunkRow {
+  id: string
+  doc_id: string
+  doc_hash: string
+  text: string
+  page: number | null
+  headings: string
+  start: number
+  end: number
+  _score?: number
+  _distance?: number
+}
+
+/**
+ * A read connection to a library. Any number may be open beside the writer; with a read
+ * consistency interval of 0 each query sees the latest committed version. Tables that do not exist
+ * yet (an empty library) are looked for again on each call.
+ */
+export class LibraryReader {
+  private chunksTable: Table | null = null
+  private documentsTable: Table | null = null
+  private documentCache: { version: number; byId: Map<string, DocumentRecord> } | null = null
+
+  private constructor(
+    readonly dir: string,
+    private readonly db: Connection
+  ) {}
+
+  static async open(dir: string): Promise<LibraryReader> {
+    return new LibraryReader(dir, await connectLibrary(dir))
+  }
+
+  /** The library's settings, read fresh (the embedder is recorded by the first import). */
+  meta(): Promise<LibraryMeta> {
+    return readMeta(this.dir)
+  }
+
+  async chunks(): Promise<Table | null> {
+    this.chunksTable ??= await openTableIfExists(this.db, CHUNKS_TABLE)
+    return this.chunksTable
+  }
+
+  async documentsTableOrNull(): Promise<Table | null> {
+    this.documentsTable ??= await openTableIfExists(this.db, DOCUMENTS_TABLE)
+    return this.documentsTable
+  }
+
+  /**
+   * Every document row by id, cached until the table's version changes, so that decorating search
+   * hits costs one version check rather than a query.
+   */
+  async documentsById(): Promise<Map<string, DocumentRecord>> {
+    const table = await this.documentsTableOrNull()
+    if (!table) return new Map()
+    const version = await table.version()
+    if (this.documentCache?.version !== version) {
+      const rows = (await table.query().toArray()) as DocumentRecord[]
+      this.documentCache = { version, byId: new Map(rows.map((row) => [row.id, { ...row }])) }
+    }
+    return this.documentCache.byId
+  }
+
+  /** The chunks of one document in order (for showing a passage in context). */
+  async chunksOf(docId: string): Promise<ChunkRow[]> {
+    const table = await this.chunks()
+    if (!table) return []
+    const rows = (await table.query().where(`doc_id = '${sqlString(docId)}'`).select(HIT_COLUMNS.concat('ord')).toArray()) as Array<ChunkRow & { ord: number }>
+    return rows.sort((a, b) => a.ord - b.ord)
+  }
+
+  /** Counts chunks, optionally of some documents only. */
+  async countChunks(): Promise<number> {
+    const table = await this.chunks()
+    return table ? table.countRows() : 0
+  }
+
+  close(): void {
+    this.chunksTable?.close()
+    this.documentsTable?.close()
+    this.db.close()
+  }
+}

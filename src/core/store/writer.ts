@@ -1,0 +1,190 @@
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import type { Connection, Table } from '@lancedb/lancedb'
+import type { EmbedderSpec } from '../embed/embedder'
+import {
+  LibraryError,
+  asLibraryError,
+  checkEmbedder,
+  connectLibrary,
+  ensureWritableLibrary,
+  libraryPaths,
+  openOrCreateTables,
+  readMeta,
+  writeMeta
+} from './library'
+import { loadLance } from './lance'
+import { chunkColumnsToArrow, documentsToArrow, type ChunkColumns, type DocumentRecord } from './schema'
+
+/** Rows written since the last index refresh after which the full-text index is brought up to date. */
+const OPTIMIZE_EVERY_ROWS = 50_000
+
+/**
+ * The one writer of a library. Documents are committed whole: all chunks of a document go into the
+ * chunks table in one LanceDB commit (atomic), then its row in `documents` says it is ready, then
+ * the chunks of its previous version are deleted. A crash between those steps leaves chunks whose
+ * (document, hash) pair is not a ready document; `recover` deletes exactly those, so a document is
+ * never half-searchable and never duplicated.
+ */
+export class LibraryWriter {
+  private rowsSinceOptimize = 0
+  private hasFtsIndex = false
+
+  private constructor(
+    readonly dir: string,
+    readonly embedder: EmbedderSpec,
+    private readonly db: Connection,
+    private readonly chunks: Table,
+    private readonly documents: Table
+  ) {}
+
+  /**
+   * Opens a library for writing with `embedder`, creating it if needed. Refuses a library built
+   * with another embedder, and a library another live process is writing. If the previous writer
+   * died, repairs what it left half-done.
+   */
+  static async open(dir: string, embedder: EmbedderSpec): Promise<LibraryWriter> {
+    await ensureWritableLibrary(dir)
+    const meta = await readMeta(dir)
+    checkEmbedder(meta, embedder)
+    const crashed = await acquireWriterLock(dir)
+    try {
+      if (!meta.embedder) await writeMeta(dir, { ...meta, embedder })
+      const db = await connectLibrary(dir)
+      const { chunks, documents } = await openOrCreateTables(db, embedder.dim)
+      const writer = new LibraryWriter(dir, embedder, db, chunks, documents)
+      writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
+      if (crashed) await writer.recover()
+      return writer
+    } catch (error) {
+      await releaseWriterLock(dir)
+      throw asLibraryError(error, dir)
+    }
+  }
+
+  /**
+   * Commits finished documents: their chunks (one atomic write), then their rows, then removes
+   * chunks of their replaced versions. Failed documents have rows and no chunks.
+   */
+  async commit(docs: DocumentRecord[], chunks: ChunkColumns | null): Promise<void> {
+    try {
+      if (chunks && chunks.id.length > 0) {
+        await this.chunks.add(chunkColumnsToArrow(chunks, this.embedder.dim))
+        this.rowsSinceOptimize += chunks.id.length
+      }
+      if (docs.length > 0) {
+        await this.documents.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(documentsToArrow(docs))
+        const stale = docs.map((doc) => `(doc_id = '${sqlString(doc.id)}' AND doc_hash != '${sqlString(doc.hash)}')`)
+        for (let i = 0; i < stale.length; i += 200) await this.chunks.delete(stale.slice(i, i + 200).join(' OR '))
+      }
+      if (!this.hasFtsIndex && chunks && chunks.id.length > 0) await this.buildFullTextIndex()
+      else if (this.rowsSinceOptimize >= OPTIMIZE_EVERY_ROWS) await this.optimize()
+    } catch (error) {
+      throw asLibraryError(error, this.dir)
+    }
+  }
+
+  /** Removes documents and all their chunks. */
+  async remove(docIds: string[]): Promise<void> {
+    for (let i = 0; i < docIds.length; i += 200) {
+      const list = docIds
+        .slice(i, i + 200)
+        .map((id) => `'${sqlString(id)}'`)
+        .join(', ')
+      await this.chunks.delete(`doc_id IN (${list})`)
+      await this.documents.delete(`id IN (${list})`)
+    }
+  }
+
+  /** Removes every document and chunk (the first step of a re-index with another embedder). */
+  async clear(): Promise<void> {
+    await this.chunks.delete('true')
+    await this.documents.delete('true')
+  }
+
+  /** Deletes chunks that belong to no ready document version: leftovers of a crash. */
+  async recover(): Promise<number> {
+    const ready = new Set<string>()
+    const docRows = await this.documents.query().select(['id', 'hash', 'status']).toArray()
+    for (const row of docRows) if (row.status === 'ready') ready.add(`${row.id}\u0000${row.hash}`)
+    const orphans = new Map<string, string>()
+    const chunkRows = await this.chunks.query().select(['doc_id', 'doc_hash']).toArray()
+    for (const row of chunkRows) {
+      const key = `${row.doc_id}\u0000${row.doc_hash}`
+      if (!ready.has(key)) orphans.set(key, `(doc_id = '${sqlString(row.doc_id)}' AND doc_hash = '${sqlString(row.doc_hash)}')`)
+    }
+    const predicates = [...orphans.values()]
+    for (let i = 0; i < predicates.length; i += 200) await this.chunks.delete(predicates.slice(i, i + 200).join(' OR '))
+    return orphans.size
+  }
+
+  /** Brings the full-text index up to date and compacts small writes into larger files. */
+  async optimize(): Promise<void> {
+    if (!this.hasFtsIndex) return
+    await this.chunks.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) })
+    await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) })
+    this.rowsSinceOptimize = 0
+  }
+
+  /** Finishes: refreshes indexes, closes the tables and releases the writer lock. */
+  async close(): Promise<void> {
+    try {
+      if (this.rowsSinceOptimize > 0) await this.optimize()
+    } finally {
+      this.chunks.close()
+      this.documents.close()
+      this.db.close()
+      await releaseWriterLock(this.dir)
+    }
+  }
+
+  private async buildFullTextIndex(): Promise<void> {
+    const { Index } = await loadLance()
+    // Positions are not stored: user text is always matched as terms (MatchQuery), never phrases,
+    // and the index is about half the size without them.
+    await this.chunks.createIndex('search_text', {
+      config: Index.fts({ withPosition: false, stem: true, removeStopWords: true, lowercase: true, asciiFolding: true }),
+      replace: true
+    })
+    this.hasFtsIndex = true
+    this.rowsSinceOptimize = 0
+  }
+}
+
+/** Escapes a string for a single-quoted SQL literal in a LanceDB filter. */
+export function sqlString(value: string): string {
+  return value.replace(/'/g, "''")
+}
+
+/**
+ * Takes the library's writer lock. Returns true when the previous holder died without releasing it
+ * (its work must be repaired). Throws if a live process holds it.
+ */
+async function acquireWriterLock(dir: string): Promise<boolean> {
+  const path = libraryPaths(dir).dirty
+  let crashed = false
+  try {
+    const holder = Number((await readFile(path, 'utf8')).trim())
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new LibraryError('unwritable', `Another DocuMind process (pid ${holder}) is importing into ${dir}. Wait for it to finish, or close it, and try again.`)
+    }
+    crashed = true
+  } catch (error) {
+    if (error instanceof LibraryError) throw error
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  await writeFile(path, String(process.pid))
+  return crashed
+}
+
+async function releaseWriterLock(dir: string): Promise<void> {
+  await rm(libraryPaths(dir).dirty, { force: true })
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
