@@ -1,0 +1,140 @@
+import { basename } from 'node:path'
+import type { Embedder } from '../embed/embedder'
+import { loadLance } from '../store/lance'
+import { checkEmbedder } from '../store/library'
+import { HIT_COLUMNS, type ChunkRow, type LibraryReader } from '../store/reader'
+import type { DocumentRecord } from '../store/schema'
+import { sqlString } from '../store/writer'
+import { contentTokens, toSearchText } from '../text/analyze'
+import type { Hit } from '../types'
+import { fuseScores, legWeights } from './fusion'
+
+export interface SearchOptions {
+  /** Hits wanted. */
+  k?: number
+  /** Only search these documents. */
+  docIds?: string[]
+  /** Candidates fetched from each leg before fusion (default max(4k, 50)). */
+  candidates?: number
+  signal?: AbortSignal
+}
+
+export interface SearchResult {
+  hits: Hit[]
+  /** True when nothing in the library is about the query (see `isRelevant`). */
+  noMatch: boolean
+  /** Things the user should know, e.g. that the vector leg was unavailable. */
+  notices: string[]
+}
+
+/**
+ * Hybrid retrieval: BM25 over the full-text index and nearest neighbours over the chunk vectors,
+ * fused by a weighted convex combination of normalised scores (see fusion.ts). Only chunks of ready documents, at the version the document
+ * row names, are returned; a document being written is invisible until its row says it is ready.
+ */
+export async function hybridSearch(reader: LibraryReader, embedder: Embedder | null, query: string, options: SearchOptions = {}): Promise<SearchResult> {
+  const k = options.k ?? 8
+  const candidates = options.candidates ?? Math.max(4 * k, 50)
+  const notices: string[] = []
+  const table = await reader.chunks()
+  const trimmed = query.trim()
+  if (!table || !trimmed) return { hits: [], noMatch: true, notices }
+
+  const meta = await reader.meta()
+  if (embedder && meta.embedder) checkEmbedder(meta, embedder.spec)
+  const filter = options.docIds?.length ? `doc_id IN (${options.docIds.map((id) => `'${sqlString(id)}'`).join(', ')})` : undefined
+
+  const { MatchQuery } = await loadLance()
+  const ftsQuery = table
+    .query()
+    // User text is matched term by term. Passing it as a plain string would let LanceDB read double
+    // quotes as a phrase query, which throws on an index built without positions.
+    .fullTextSearch(new MatchQuery(toSearchText(trimmed), 'search_text'))
+    .select([...HIT_COLUMNS, '_score'])
+    .limit(candidates)
+  const fts = (filter ? ftsQuery.where(filter) : ftsQuery).toArray() as Promise<ChunkRow[]>
+
+  let vector: Promise<ChunkRow[]> = Promise.resolve([])
+  if (embedder) {
+    vector = embedder.embedQuery(trimmed, options.signal).then((queryVector) => {
+      const q = table.query().nearestTo(queryVector).distanceType('cosine').select([...HIT_COLUMNS, '_distance']).limit(candidates)
+      return (filter ? q.where(filter) : q).toArray() as Promise<ChunkRow[]>
+    })
+  }
+  const [ftsRows, vectorRows] = await Promise.all([
+    fts,
+    vector.catch((error: Error) => {
+      // The vector leg needs the embedder (Ollama for Ollama embeddings); without it, keyword
+      // search still answers.
+      notices.push(`Semantic search was unavailable (${error.message}); results come from keyword search only.`)
+      return [] as ChunkRow[]
+    })
+  ])
+
+  const docs = await reader.documentsById()
+  const visible = (row: ChunkRow): boolean => {
+    const doc = docs.get(row.doc_id)
+    return !!doc && doc.status === 'ready' && doc.hash === row.doc_hash
+  }
+  const ftsVisible = ftsRows.filter(visible)
+  const vectorVisible = vectorRows.filter(visible)
+  const weights = legWeights(embedder?.spec.kind ?? null)
+  const fused = fuseScores<ChunkRow>(
+    [
+      { weight: weights.fts, normalise: 'max', rows: ftsVisible.map((item) => ({ item, relevance: item._score ?? 0 })) },
+      { weight: weights.vector, normalise: 'min-max', rows: vectorVisible.map((item) => ({ item, relevance: 1 - (item._distance ?? 1) })) }
+    ],
+    (row) => row.id
+  ).slice(0, k)
+  const hits = fused.map(({ item, score }) => toHit(item, score, docs.get(item.doc_id)!))
+  // A semantic embedder's neighbours can be relevant without sharing a word with the question, so
+  // with one only an empty result is "no match" and the model judges the rest; keyword-based
+  // results must cover enough of the question.
+  const noMatch = hits.length === 0 || (embedder?.spec.kind !== 'ollama' && !isRelevant(trimmed, hits))
+  return { hits, noMatch, notices }
+}
+
+function toHit(row: ChunkRow, score: number, doc: DocumentRecord): Hit {
+  return {
+    chunkId: row.id,
+    docId: row.doc_id,
+    document: doc.title || doc.name || basename(doc.path),
+    path: doc.path,
+    page: row.page ?? null,
+    headings: parseHeadings(row.headings),
+    text: row.text,
+    start: row.start,
+    end: row.end,
+    score
+  }
+}
+
+export function parseHeadings(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json)
+    return Array.isArray(value) ? value.map(String) : []
+  } catch {
+    return []
+  }
+}
+
+/**
+ * Whether the best hits are about the query at all. Full-text search ORs the query's terms, so a
+ * question about something absent still matches passages sharing one common word with it. We call
+ * the results relevant when the best hit contains at least a quarter of the query's distinct
+ * content tokens (words, or CJK unigrams and bigrams), and at least one of them when the query
+ * has only a few.
+ */
+export function isRelevant(query: string, hits: Hit[]): boolean {
+  const wanted = new Set(contentTokens(query))
+  if (wanted.size === 0) return hits.length > 0
+  let best = 0
+  for (const hit of hits.slice(0, 3)) {
+    const present = new Set(contentTokens(`${hit.document} ${hit.headings.join(' ')} ${hit.text}`))
+    let found = 0
+    for (const token of wanted) if (present.has(token)) found++
+    best = Math.max(best, found)
+  }
+  return best >= Math.max(1, Math.ceil(wanted.size / 4))
+}
+
