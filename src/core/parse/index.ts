@@ -4,7 +4,7 @@
  * thread: no Electron, no DOM.
  */
 import { ParseFailure, type DocFormat, type ParsedDocument } from '../types.ts'
-import { decodeText, sniffText } from '../text/decode.ts'
+import { declaredHtmlEncoding, decodeText, sniffText } from '../text/decode.ts'
 import { parseDocx } from './docx.ts'
 import { parseEpub } from './epub.ts'
 import { addHtmlSections, parseHtml } from './html.ts'
@@ -67,7 +67,7 @@ export function formatOf(fileName: string, head?: Uint8Array): DocFormat | null 
 }
 
 function parseHtmlFile(bytes: Uint8Array, fileName: string): ParsedDocument {
-  const { text, warnings } = decodeText(bytes, fileName)
+  const { text, warnings } = decodeText(bytes, fileName, declaredHtmlEncoding(bytes))
   const doc = parseHtml(text, { xhtml: extensionOf(fileName) === 'xhtml' })
   const sections = new SectionList()
   addHtmlSections(doc, sections)

@@ -1,8 +1,8 @@
 /**
  * Turns the bytes of a text file (plain text, Markdown, CSV, HTML) into a string, choosing the
- * encoding the way a person would expect: a byte-order mark wins; otherwise UTF-8; otherwise Big5 if
- * the bytes read cleanly as Traditional Chinese; otherwise UTF-8 with the bad bytes replaced and a
- * warning. Binary data is refused rather than indexed as garbage.
+ * encoding the way a person would expect: a byte-order mark wins; otherwise UTF-8; otherwise the
+ * encoding an HTML page declares; otherwise Big5 if the bytes read cleanly as Traditional Chinese;
+ * otherwise UTF-8 with the bad bytes replaced and a warning. Binary data is refused rather than indexed as garbage.
  */
 import { ParseFailure } from '../types.ts'
 import { normalizeText } from './normalize.ts'
@@ -119,11 +119,43 @@ function countReplacementChars(text: string): number {
   return count
 }
 
-function decodeWithoutBom(bytes: Uint8Array, warnings: string[]): string {
+// Windows-1252's printable characters at 0x80–0x9F (the WHATWG table); 0 marks the five unused bytes.
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+  0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
+]
+
+/**
+ * Node 20's TextDecoder('windows-1252') decodes as ISO-8859-1, turning €, – and curly quotes into
+ * invisible C1 controls; this puts the real characters back (and is a no-op where Node is fixed).
+ */
+function windows1252Char(char: string): string {
+  const code = WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80]
+  return code ? String.fromCharCode(code) : char
+}
+
+/** A TextDecoder for an encoding label the file declares, if Node knows it. */
+function declaredDecoder(label: string | undefined): TextDecoder | null {
+  if (label === undefined) return null
   try {
+    return new TextDecoder(label)
+  } catch {
+    return null
+  }
+}
+
+function decodeWithoutBom(bytes: Uint8Array, warnings: string[], declaredEncoding?: string): string {
+  try {
+    // Valid UTF-8 wins over a declaration: pages that say "iso-8859-1" but are UTF-8 are common,
+    // and bytes that form valid UTF-8 by accident in a legacy encoding are rare.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
   } catch {
     // Not UTF-8: fall through to the legacy encodings and finally to a lossy decode.
+  }
+  const declared = declaredDecoder(declaredEncoding)
+  if (declared !== null && declared.encoding !== 'utf-8') {
+    const text = declared.decode(bytes)
+    return declared.encoding === 'windows-1252' ? text.replace(/[\u0080-\u009f]/g, windows1252Char) : text
   }
   const big5 = tryBig5(bytes)
   if (big5 !== null) {
@@ -137,12 +169,21 @@ function decodeWithoutBom(bytes: Uint8Array, warnings: string[]): string {
   return text
 }
 
+const META_CHARSET = /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i
+
+/** The encoding an HTML file declares in a <meta> tag near its start, e.g. "windows-1252". */
+export function declaredHtmlEncoding(bytes: Uint8Array): string | undefined {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 2048))
+  return META_CHARSET.exec(head)?.[1]
+}
+
 /**
  * Decodes the bytes of a text file and normalises the result (see `normalizeText`).
+ * `declaredEncoding` (from an HTML <meta charset>) is used when the bytes are not valid UTF-8.
  * Throws `ParseFailure('not-text')` for binary data and `ParseFailure('empty')` for a file with
  * nothing but whitespace.
  */
-export function decodeText(bytes: Uint8Array, fileName: string): DecodedText {
+export function decodeText(bytes: Uint8Array, fileName: string, declaredEncoding?: string): DecodedText {
   const warnings: string[] = []
   const head = bytes.subarray(0, SNIFF_BYTES)
   const bom = byteOrderMark(head)
@@ -158,7 +199,7 @@ export function decodeText(bytes: Uint8Array, fileName: string): DecodedText {
         const name = fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
         throw new ParseFailure('not-text', `${name} looks like binary data, not text, so it was not imported.`)
       }
-      text = decodeWithoutBom(bytes, warnings)
+      text = decodeWithoutBom(bytes, warnings, declaredEncoding)
     }
   }
   const normalized = normalizeText(text)
