@@ -34,6 +34,9 @@ const TIGHT_BLOCKS = new Set(['li', 'dt', 'dd', 'tr'])
 const HEADING = /^h([1-6])$/
 // Marks a cell boundary in a table row until the row is complete; empty cells are then dropped.
 const CELL_SEPARATOR = '\uE000'
+// Permalink anchors (Sphinx) and the previous/next bars of DocBook and Publican manuals: on every
+// page of a manual, so they would turn up in every search. (DocBook's "sidebar" is content.)
+const NAVIGATION_CLASSES = /(?:^|\s)(?:headerlink|navheader|navfooter|docnav|breadcrumbs?|skip-?link)(?:\s|$)/
 // Sphinx and many static-site generators append a permalink sign to every heading.
 const PERMALINK_SIGNS = /[\s¶§🔗]+$/u
 
@@ -47,7 +50,7 @@ function isSkipped(el: Element): boolean {
   const { role, hidden, class: className, style } = el.attribs
   if (role === 'navigation' || role === 'search') return true
   if (hidden !== undefined || el.attribs['aria-hidden'] === 'true') return true
-  if (className !== undefined && /(?:^|\s)headerlink(?:\s|$)/.test(className)) return true
+  if (className !== undefined && NAVIGATION_CLASSES.test(className)) return true
   return style !== undefined && /display\s*:\s*none/i.test(style)
 }
 
