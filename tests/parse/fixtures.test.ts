@@ -44,6 +44,13 @@ describe('text encodings', () => {
     expect(doc.warnings).toEqual([])
   })
 
+  it('reads an HTML page in the legacy encoding it declares', async () => {
+    const doc = await parseFile(fixture('windows-1252-declared.html'))
+    expect(doc.title).toBe('Café menu')
+    expect(fullText(doc)).toBe('Café menu\n\nCrème brûlée – €4')
+    expect(doc.warnings).toEqual([])
+  })
+
   it('handles Chinese, an emoji and spaces in a file name', async () => {
     const name = '會議 紀錄 📝 2024.md'
     expect(formatOf(name)).toBe('markdown')
