@@ -1,7 +1,8 @@
 /**
  * Plain text and delimited tables. Text is one section. A CSV or TSV file is split into sections of
  * a few thousand characters, each starting with the header row, so that a passage cited from row
- * 5,000 still says what its columns are.
+ * 5,000 still says what its columns are. (LangChain's CSVLoader makes one document per row instead:
+ * thousands of tiny passages, each too short to match a question well.)
  */
 import { SectionList } from './sections.ts'
 
