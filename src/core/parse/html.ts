@@ -152,7 +152,8 @@ class TextBuilder {
     this.prefix = prefix
   }
 
-  preformatted(text: string): void {
+  /** A block whose text is kept exactly as given: a <pre>, or a heading. */
+  block(text: string): void {
     this.boundary('\n\n')
     if (text.trim() !== '') this.push(text)
     this.pendingSeparator = '\n\n'
@@ -223,7 +224,7 @@ export function addHtmlSections(doc: HtmlDocument, sink: SectionList, baseHeadin
         while (headingStack.length > 0 && headingStack[headingStack.length - 1].level >= depth) headingStack.pop()
         headingStack.push({ level: depth, text })
         // The heading also leads its section's text, so that a heading with nothing under it is not lost.
-        builder.preformatted(text)
+        builder.block(text)
       }
       continue
     }
@@ -232,10 +233,7 @@ export function addHtmlSections(doc: HtmlDocument, sink: SectionList, baseHeadin
       continue
     }
     if (name === 'pre' && cellDepth === 0) {
-      builder.preformatted(preformattedText(node))
-      continue
-    }
-    if (name === 'img') {
+      builder.block(preformattedText(node))
       continue
     }
     if (cellDepth > 0) builder.inline(' ')
