@@ -2,6 +2,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import type { Connection, Table } from '@lancedb/lancedb'
 import type { EmbedderSpec } from '../embed/embedder'
 import {
+  CHUNKS_TABLE,
+  DOCUMENTS_TABLE,
   LibraryError,
   asLibraryError,
   checkEmbedder,
@@ -40,16 +42,22 @@ export class LibraryWriter {
   /**
    * Opens a library for writing with `embedder`, creating it if needed. Refuses a library built
    * with another embedder, and a library another live process is writing. If the previous writer
-   * died, repairs what it left half-done.
+   * died, repairs what it left half-done. With `rebuild`, empties the library instead and records
+   * `embedder` as its embedder: the first step of a re-index (with the same or another embedder).
    */
-  static async open(dir: string, embedder: EmbedderSpec): Promise<LibraryWriter> {
+  static async open(dir: string, embedder: EmbedderSpec, options: { rebuild?: boolean } = {}): Promise<LibraryWriter> {
     await ensureWritableLibrary(dir)
     const meta = await readMeta(dir)
-    checkEmbedder(meta, embedder)
+    if (!options.rebuild) checkEmbedder(meta, embedder)
     const crashed = await acquireWriterLock(dir)
     try {
-      if (!meta.embedder) await writeMeta(dir, { ...meta, embedder })
       const db = await connectLibrary(dir)
+      if (options.rebuild) {
+        // The vector column's length is part of the schema, so the tables go, not just their rows.
+        const names = await db.tableNames()
+        for (const name of [CHUNKS_TABLE, DOCUMENTS_TABLE]) if (names.includes(name)) await db.dropTable(name)
+      }
+      if (!meta.embedder || options.rebuild) await writeMeta(dir, { ...meta, embedder })
       const { chunks, documents } = await openOrCreateTables(db, embedder.dim)
       const writer = new LibraryWriter(dir, embedder, db, chunks, documents)
       writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
@@ -81,6 +89,12 @@ export class LibraryWriter {
     } catch (error) {
       throw asLibraryError(error, this.dir)
     }
+  }
+
+  /** What the library holds, per document: enough to tell whether a file changed since its import. */
+  async snapshot(): Promise<Array<Pick<DocumentRecord, 'id' | 'path' | 'size' | 'mtime' | 'hash' | 'status' | 'created_at'>>> {
+    const rows = await this.documents.query().select(['id', 'path', 'size', 'mtime', 'hash', 'status', 'created_at']).toArray()
+    return rows.map((row) => ({ id: row.id, path: row.path, size: row.size, mtime: row.mtime, hash: row.hash, status: row.status, created_at: row.created_at }))
   }
 
   /** Removes documents and all their chunks. */

@@ -1,0 +1,20 @@
+import { BUILTIN_SPEC, BuiltinEmbedder } from './builtin'
+import type { Embedder, EmbedderSpec } from './embedder'
+import { createOllamaEmbedder } from './ollama'
+
+/** Which embedder the user chose: plain data, so it can be sent to worker threads. */
+export type EmbedderChoice = { kind: 'builtin' } | { kind: 'ollama'; model: string; host: string }
+
+/** Builds the chosen embedder (for Ollama, one probe call learns the vector length). */
+export async function createEmbedder(choice: EmbedderChoice, signal?: AbortSignal): Promise<Embedder> {
+  if (choice.kind === 'builtin') return new BuiltinEmbedder()
+  return createOllamaEmbedder({ host: choice.host, model: choice.model, signal })
+}
+
+/** The choice that reproduces an embedder recorded in a library (Ollama needs a host to reach it). */
+export function choiceForSpec(spec: EmbedderSpec, ollamaHost: string): EmbedderChoice {
+  return spec.kind === 'builtin' ? { kind: 'builtin' } : { kind: 'ollama', model: spec.model, host: ollamaHost }
+}
+
+/** The spec of the built-in embedder, known without building it. */
+export { BUILTIN_SPEC }

@@ -1,0 +1,287 @@
+import { performance } from 'node:perf_hooks'
+import type { Piscina } from 'piscina'
+import type { EmbedderChoice } from '../embed/choice'
+import type { EmbedderSpec } from '../embed/embedder'
+import { libraryPaths } from '../store/library'
+import { concatChunkColumns, type ChunkColumns, type DocumentRecord } from '../store/schema'
+import { unwrapWriterResult, type WriterResult } from '../store/writer-protocol'
+import type { ParseFailureCode } from '../types'
+import type { FileOutcome, IngestEvent, IngestSummary } from './events'
+import { IngestJournal, type QueuedFile } from './journal'
+import { documentId } from './prepare'
+import { formatBytes, type PreviousVersion, type ProcessFileResult, type ProcessFileTask } from './process'
+import { walkPaths } from './walk'
+
+export interface IngestPools {
+  /** Runs `ingest.worker` tasks: one file each. */
+  ingest: Piscina
+  /** Runs `store.worker` tasks: the library's one writer. */
+  store: Piscina
+}
+
+export interface IngestOptions {
+  libraryDir: string
+  embedder: EmbedderChoice
+  /** The chosen embedder's exact spec (for Ollama, probed beforehand). */
+  embedderSpec: EmbedderSpec
+  signal?: AbortSignal
+  onEvent?: (event: IngestEvent) => void
+  /** Files larger than this fail as too large without being read. Default 256 MB. */
+  maxBytes?: number
+  /** Time limit for one file, by size. */
+  fileTimeoutMs?: (bytes: number) => number
+}
+
+/** A batch is written once it holds this many chunks, this many documents, or is this old. */
+const FLUSH_CHUNKS = 4000
+const FLUSH_DOCUMENTS = 250
+const FLUSH_AFTER_MS = 1000
+/** Reading stops while this many chunks wait to be written, so memory stays bounded. */
+const MAX_BUFFERED_CHUNKS = 16_000
+const PROGRESS_EVERY_MS = 100
+
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+
+/** One minute plus four seconds per megabyte, times three when an Ollama model embeds. */
+function defaultFileTimeout(embedder: EmbedderChoice): (bytes: number) => number {
+  const factor = embedder.kind === 'ollama' ? 3 : 1
+  return (bytes) => factor * (60_000 + (bytes / (1024 * 1024)) * 4_000)
+}
+
+interface Finished {
+  file: QueuedFile
+  outcome: FileOutcome
+  record?: DocumentRecord
+  chunks?: ChunkColumns
+  reason?: string
+  code?: ParseFailureCode
+  warnings?: string[]
+  again?: boolean
+}
+
+/**
+ * Imports files and folders: walks them into the persistent queue, then has the ingest pool read,
+ * parse, chunk and embed each file while the store worker writes finished documents in batches.
+ * Resumes whatever an earlier run left pending. The calling thread only coordinates, so it stays
+ * responsive (the CLI measures its event-loop delay).
+ */
+export async function runIngest(paths: string[], pools: IngestPools, options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now()
+  const { signal } = options
+  const emit = options.onEvent ?? (() => undefined)
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+  const timeoutFor = options.fileTimeoutMs ?? defaultFileTimeout(options.embedder)
+  const summary: IngestSummary = {
+    files: 0, indexed: 0, unchanged: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0, seconds: 0,
+    cancelled: false, failures: [], skippedFiles: [], warnings: []
+  }
+  const store = async (name: string, task: object, transferList?: ArrayBuffer[]): Promise<void> => {
+    unwrapWriterResult((await pools.store.run(task, { name, transferList })) as WriterResult)
+  }
+
+  const journal = await IngestJournal.open(libraryPaths(options.libraryDir).journal)
+  await store('open', { dir: options.libraryDir, embedder: options.embedderSpec })
+  try {
+    const known = await knownDocuments(pools.store)
+    const readyByHash = new Map<string, string>()
+    for (const doc of known.values()) if (doc.status === 'ready') readyByHash.set(doc.hash, doc.path)
+
+    // 1. Walk what the user gave into the queue.
+    const walked: QueuedFile[] = []
+    for await (const entry of walkPaths(paths, signal)) {
+      if (entry.kind === 'file') walked.push(entry.file)
+      else if (entry.kind === 'skipped') record({ file: { path: entry.path, size: 0, mtime: 0 }, outcome: 'skipped', reason: entry.reason })
+      else record({ file: { path: entry.path, size: 0, mtime: 0 }, outcome: 'failed', code: entry.code, reason: entry.reason })
+      if (walked.length >= 1000) await journal.add(walked.splice(0))
+    }
+    await journal.add(walked)
+    const queue = journal.pending()
+    let filesTotal = queue.length + summary.skipped + summary.failed
+    let bytesTotal = queue.reduce((sum, file) => sum + file.size, 0)
+    emit({ type: 'queued', filesTotal, bytesTotal })
+
+    // 2. Process the queue with the pool, writing finished documents in batches.
+    let filesDone = summary.skipped + summary.failed
+    let bytesDone = 0
+    const inFlight = new Map<string, QueuedFile>()
+    let batch: Finished[] = []
+    let batchChunks = 0
+    let batchStarted = 0
+    let writing: Promise<void> = Promise.resolve()
+    let bufferedChunks = 0
+    let next = 0
+    let lastProgress = 0
+    const progress = (force = false): void => {
+      const now = performance.now()
+      if (!force && now - lastProgress < PROGRESS_EVERY_MS) return
+      lastProgress = now
+      emit({ type: 'progress', filesDone, filesTotal, bytesDone, bytesTotal, chunks: summary.chunks, current: [...inFlight.keys()] })
+    }
+
+    function record(item: Finished): void {
+      summary.files++
+      if (item.outcome === 'indexed') {
+        summary.indexed++
+        summary.chunks += item.record?.chunk_count ?? 0
+      } else if (item.outcome === 'unchanged') summary.unchanged++
+      else if (item.outcome === 'skipped') {
+        summary.skipped++
+        summary.skippedFiles.push({ path: item.file.path, reason: item.reason ?? '' })
+      } else {
+        summary.failed++
+        summary.failures.push({ path: item.file.path, code: item.code ?? 'corrupt', reason: item.reason ?? '' })
+      }
+      if (item.warnings?.length) summary.warnings.push({ path: item.file.path, warnings: item.warnings })
+      emit({ type: 'file', path: item.file.path, outcome: item.outcome, reason: item.reason, code: item.code, chunks: item.record?.chunk_count, warnings: item.warnings })
+    }
+
+    const finish = (items: Finished[]): void => {
+      for (const item of items) {
+        record(item)
+        filesDone++
+        bytesDone += item.file.size
+      }
+      progress()
+    }
+
+    const flush = (): Promise<void> => {
+      if (batch.length === 0) return writing
+      const items = batch
+      batch = []
+      batchChunks = 0
+      writing = writing.then(async () => {
+        const chunkParts = items.flatMap((item) => (item.chunks ? [item.chunks] : []))
+        const chunks = chunkParts.length ? concatChunkColumns(chunkParts) : null
+        const docs = items.flatMap((item) => (item.record ? [item.record] : []))
+        await store('commit', { docs, chunks }, chunks ? [chunks.vectors.buffer as ArrayBuffer] : undefined)
+        bufferedChunks -= chunks?.id.length ?? 0
+        for (const item of items) if (item.record?.status === 'ready') readyByHash.set(item.record.hash, item.file.path)
+        await journal.done(items.map((item) => item.file.path))
+        finish(items)
+        const again = items.filter((item) => item.again).map((item) => item.file)
+        if (again.length) {
+          await journal.add(again)
+          queue.push(...again)
+          filesTotal += again.length
+          bytesTotal += again.reduce((sum, file) => sum + file.size, 0)
+        }
+      })
+      return writing
+    }
+
+    const settle = async (item: Finished): Promise<void> => {
+      if (!item.record) {
+        // Nothing to write: done as soon as it is known.
+        await journal.done([item.file.path])
+        finish([item])
+        return
+      }
+      if (batch.length === 0) batchStarted = performance.now()
+      batch.push(item)
+      batchChunks += item.chunks?.id.length ?? 0
+      bufferedChunks += item.chunks?.id.length ?? 0
+      if (batchChunks >= FLUSH_CHUNKS || batch.length >= FLUSH_DOCUMENTS || performance.now() - batchStarted >= FLUSH_AFTER_MS) await flush()
+    }
+
+    /** Reads one file in the pool and turns whatever happens into a finished item. */
+    const readOne = async (file: QueuedFile): Promise<Finished | null> => {
+      const docId = documentId(file.path)
+      const previous = known.get(docId) ?? null
+      const task: ProcessFileTask = { path: file.path, docId, previous, embedder: options.embedder, maxBytes }
+      const limit = Math.ceil(timeoutFor(file.size))
+      const timeout = AbortSignal.timeout(limit)
+      const taskSignal = signal ? AbortSignal.any([signal, timeout]) : timeout
+      let result: ProcessFileResult
+      try {
+        result = (await pools.ingest.run(task, { signal: taskSignal })) as ProcessFileResult
+      } catch (error) {
+        if (signal?.aborted) return null
+        const timedOut = timeout.aborted
+        const reason = timedOut
+          ? `Reading ${file.path} took longer than ${Math.round(limit / 1000)} s, so it was stopped. The file may be damaged or unusually complex.`
+          : `The reader crashed on ${file.path} (${(error as Error).message}). The file may be damaged or too large to read${file.size > 0 ? ` (${formatBytes(file.size)})` : ''}.`
+        const code: ParseFailureCode = timedOut ? 'timeout' : 'crashed'
+        return { file, outcome: 'failed', code, reason, record: failedRecord(file, docId, code, reason) }
+      }
+      if (result.kind === 'unchanged') return { file, outcome: 'unchanged' }
+      if (result.kind === 'skipped') return { file, outcome: 'skipped', reason: result.reason }
+      if (result.kind === 'failed') return { file, outcome: 'failed', code: result.code, reason: result.reason, record: withCreated(result.record, previous) }
+      const duplicateOf = readyByHash.get(result.record.hash)
+      if (duplicateOf && duplicateOf !== file.path) {
+        return { file, outcome: 'skipped', reason: `Same content as ${duplicateOf}, which is already in the library.` }
+      }
+      const warnings = JSON.parse(result.record.warnings) as string[]
+      return { file, outcome: 'indexed', record: withCreated(result.record, previous), chunks: result.chunks, warnings, again: result.changedDuringImport }
+    }
+
+    const processOne = async (file: QueuedFile): Promise<void> => {
+      inFlight.set(file.path, file)
+      progress()
+      const item = await readOne(file)
+        .catch((error: Error): Finished => {
+          const reason = `DocuMind could not import ${file.path}: ${error.message}`
+          return { file, outcome: 'failed', code: 'crashed', reason, record: failedRecord(file, documentId(file.path), 'crashed', reason) }
+        })
+        .finally(() => inFlight.delete(file.path))
+      // Settling writes to the journal and the library: if that fails (a full disk), the import
+      // stops with that error and the queue keeps the file for the next run.
+      if (item) await settle(item)
+    }
+
+    // A few more files in flight than threads, so a thread never waits for its next file.
+    const concurrency = Math.max(2, pools.ingest.options.maxThreads * 2)
+    const lane = async (): Promise<void> => {
+      while (!signal?.aborted && next < queue.length) {
+        while (bufferedChunks >= MAX_BUFFERED_CHUNKS) await flush()
+        await processOne(queue[next++])
+      }
+    }
+    // Batches are also written when they grow old, so progress never stalls on a slow trickle.
+    const ageFlush = setInterval(() => {
+      if (batch.length && performance.now() - batchStarted >= FLUSH_AFTER_MS) flush().catch(() => undefined) // surfaces at the next awaited flush
+    }, FLUSH_AFTER_MS / 2)
+    try {
+      // A flush may queue files again (they changed while being read), hence the outer loop.
+      while (!signal?.aborted && next < queue.length) {
+        await Promise.all(Array.from({ length: concurrency }, lane))
+        await flush()
+      }
+    } finally {
+      clearInterval(ageFlush)
+    }
+    await flush()
+    if (signal?.aborted) {
+      summary.cancelled = true
+      await journal.clear()
+    }
+    await journal.compact()
+    progress(true)
+  } finally {
+    await store('close', {}).catch(() => undefined)
+  }
+  summary.seconds = (performance.now() - started) / 1000
+  return summary
+}
+
+/** The documents the library already has, by id, from the store worker's connection. */
+async function knownDocuments(store: Piscina): Promise<Map<string, PreviousVersion & { path: string; created_at: number }>> {
+  const rows = (await store.run({}, { name: 'snapshot' })) as Array<PreviousVersion & { id: string; path: string; created_at: number }>
+  return new Map(rows.map((row) => [row.id, row]))
+}
+
+function withCreated(record: DocumentRecord, previous: { created_at?: number } | null): DocumentRecord {
+  return previous?.created_at ? { ...record, created_at: previous.created_at } : record
+}
+
+function failedRecord(file: QueuedFile, docId: string, code: ParseFailureCode, reason: string): DocumentRecord {
+  const now = Date.now()
+  const name = file.path.slice(Math.max(file.path.lastIndexOf('/'), file.path.lastIndexOf('\\')) + 1)
+  return {
+    id: docId, path: file.path, name, title: null, format: null, size: file.size, mtime: file.mtime, hash: '',
+    status: 'failed', error: reason, error_code: code, warnings: '[]', chunk_count: 0, pages: null, created_at: now, updated_at: now
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref())
+}

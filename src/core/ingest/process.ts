@@ -1,0 +1,165 @@
+import { readFile, stat } from 'node:fs/promises'
+import { basename, extname } from 'node:path'
+import { createEmbedder, type EmbedderChoice } from '../embed/choice'
+import type { Embedder } from '../embed/embedder'
+import { formatOf, parseDocument } from '../parse/index'
+import type { ChunkColumns, DocumentRecord } from '../store/schema'
+import { ParseFailure, type ParseFailureCode } from '../types'
+import { contentHash, prepareDocument } from './prepare'
+import { describeFsError } from './walk'
+
+/** What the coordinator knows of a file's previously imported version. */
+export interface PreviousVersion {
+  size: number
+  mtime: number
+  hash: string
+  status: string
+}
+
+/** One file for a worker to read, parse, chunk and embed. */
+export interface ProcessFileTask {
+  path: string
+  docId: string
+  previous: PreviousVersion | null
+  embedder: EmbedderChoice
+  /** Files larger than this are refused before being read. */
+  maxBytes: number
+}
+
+export type ProcessFileResult =
+  | { kind: 'unchanged'; path: string }
+  | { kind: 'skipped'; path: string; reason: string }
+  | { kind: 'failed'; path: string; code: ParseFailureCode; reason: string; record: DocumentRecord }
+  | {
+      kind: 'indexed'
+      path: string
+      record: DocumentRecord
+      chunks: ChunkColumns
+      /** The file changed while it was being read: import it again. */
+      changedDuringImport: boolean
+    }
+
+const embedders = new Map<string, Promise<Embedder>>()
+
+/** One embedder per choice per thread: an Ollama embedder probes its model once, not per file. */
+function embedderFor(choice: EmbedderChoice): Promise<Embedder> {
+  const key = JSON.stringify(choice)
+  let embedder = embedders.get(key)
+  if (!embedder) {
+    embedder = createEmbedder(choice)
+    embedder.catch(() => embedders.delete(key))
+    embedders.set(key, embedder)
+  }
+  return embedder
+}
+
+/**
+ * Reads, parses, chunks and embeds one file. Never throws for a bad file: every problem becomes a
+ * `failed` result with a reason a person understands (only an abort, a timeout or a crash of the
+ * thread escapes, and the coordinator reports those).
+ */
+export async function processFile(task: ProcessFileTask, signal?: AbortSignal): Promise<ProcessFileResult> {
+  const { path, previous } = task
+  const name = basename(path)
+  let size = 0
+  let mtime = 0
+  const fail = (code: ParseFailureCode, reason: string, hash = ''): ProcessFileResult => ({
+    kind: 'failed',
+    path,
+    code,
+    reason,
+    record: documentRecord(task, { size, mtime, hash, status: 'failed', error: reason, errorCode: code })
+  })
+  try {
+    const before = await stat(path)
+    size = before.size
+    mtime = before.mtimeMs
+    if (previous?.status === 'ready' && previous.size === size && previous.mtime === mtime) return { kind: 'unchanged', path }
+    if (size > task.maxBytes) {
+      return fail('too-large', `${name} is ${formatBytes(size)}; DocuMind imports files up to ${formatBytes(task.maxBytes)}.`)
+    }
+    const bytes = await readFile(path, { signal })
+    const hash = contentHash(bytes)
+    if (previous?.status === 'ready' && previous.hash === hash) return { kind: 'unchanged', path }
+    if (extname(name) === '' && formatOf(name, bytes.subarray(0, 8192)) === null) {
+      return { kind: 'skipped', path, reason: `${name} has no file extension and is not text; DocuMind does not read it.` }
+    }
+    let parsed
+    try {
+      parsed = await parseDocument(bytes, name, { signal })
+    } catch (error) {
+      if (error instanceof ParseFailure) return fail(error.code, error.message, hash)
+      throw error
+    }
+    const embedder = await embedderFor(task.embedder)
+    const prepared = await prepareDocument(parsed, { docId: task.docId, hash, name }, embedder, { signal })
+    const after = await stat(path).catch(() => null)
+    const record = documentRecord(task, {
+      size,
+      mtime,
+      hash,
+      status: 'ready',
+      title: parsed.title ?? null,
+      format: parsed.format,
+      warnings: parsed.warnings,
+      chunkCount: prepared.chunks.id.length,
+      pages: parsed.pageCount ?? null
+    })
+    return { kind: 'indexed', path, record, chunks: prepared.chunks, changedDuringImport: !after || after.mtimeMs !== mtime || after.size !== size }
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason
+    const code = (error as NodeJS.ErrnoException).code
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return fail('unreadable', describeFsError(error, path))
+    throw error
+  }
+}
+
+function documentRecord(
+  task: ProcessFileTask,
+  fields: {
+    size: number
+    mtime: number
+    hash: string
+    status: 'ready' | 'failed'
+    title?: string | null
+    format?: DocumentRecord['format']
+    warnings?: string[]
+    chunkCount?: number
+    pages?: number | null
+    error?: string
+    errorCode?: string
+  }
+): DocumentRecord {
+  const now = Date.now()
+  const name = basename(task.path)
+  return {
+    id: task.docId,
+    path: task.path,
+    name,
+    title: fields.title ?? null,
+    format: fields.format ?? formatOf(name) ?? null,
+    size: fields.size,
+    mtime: fields.mtime,
+    hash: fields.hash,
+    status: fields.status,
+    error: fields.error ?? null,
+    error_code: fields.errorCode ?? null,
+    warnings: JSON.stringify(fields.warnings ?? []),
+    chunk_count: fields.chunkCount ?? 0,
+    pages: fields.pages ?? null,
+    created_at: now,
+    updated_at: now
+  }
+}
+
+/** 1536 -> "1.5 KB"; 3_400_000 -> "3.2 MB". */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return unit === 0 ? `${value} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`
+}

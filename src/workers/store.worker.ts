@@ -1,0 +1,53 @@
+/**
+ * Store worker: the one writer of a library. It owns the LanceDB write connection so that building
+ * and writing batches never runs on the thread that serves the user. Errors come back as values
+ * with their stable code, because an Error thrown across threads loses its fields.
+ */
+import type { EmbedderSpec } from '../core/embed/embedder'
+import { LibraryWriter } from '../core/store/writer'
+import type { ChunkColumns, DocumentRecord } from '../core/store/schema'
+import { toWriterResult, type WriterResult } from '../core/store/writer-protocol'
+
+let writer: LibraryWriter | null = null
+/** Open requests not yet matched by a close: an import and a removal may overlap. */
+let users = 0
+
+function current(): LibraryWriter {
+  if (!writer) throw new Error('the library writer is not open')
+  return writer
+}
+
+export function open(task: { dir: string; embedder: EmbedderSpec; rebuild?: boolean }): Promise<WriterResult> {
+  return toWriterResult(async () => {
+    if (writer && (writer.dir !== task.dir || task.rebuild)) throw new Error(`the writer is busy with ${writer.dir}`)
+    writer ??= await LibraryWriter.open(task.dir, task.embedder, { rebuild: task.rebuild })
+    users++
+  })
+}
+
+export function commit(task: { docs: DocumentRecord[]; chunks: ChunkColumns | null }): Promise<WriterResult> {
+  return toWriterResult(() => current().commit(task.docs, task.chunks))
+}
+
+/** The library's documents (id, path, size, mtime, hash, status), for telling changed files apart. */
+export async function snapshot(): Promise<Awaited<ReturnType<LibraryWriter['snapshot']>>> {
+  return current().snapshot()
+}
+
+export function remove(task: { docIds: string[] }): Promise<WriterResult> {
+  return toWriterResult(() => current().remove(task.docIds))
+}
+
+export function clear(): Promise<WriterResult> {
+  return toWriterResult(() => current().clear())
+}
+
+export function close(): Promise<WriterResult> {
+  return toWriterResult(async () => {
+    users = Math.max(0, users - 1)
+    if (users > 0) return
+    const closing = writer
+    writer = null
+    await closing?.close()
+  })
+}
