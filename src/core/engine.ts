@@ -1,0 +1,205 @@
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+import { Piscina } from 'piscina'
+import ingestWorkerPath from '../workers/ingest.worker?modulePath'
+import storeWorkerPath from '../workers/store.worker?modulePath'
+import { answerQuestion } from './answer/answer'
+import { BUILTIN_SPEC, choiceForSpec, createEmbedder, type EmbedderChoice } from './embed/choice'
+import type { Embedder, EmbedderSpec } from './embed/embedder'
+import { runIngest, type IngestOptions } from './ingest/coordinator'
+import type { IngestEvent, IngestSummary } from './ingest/events'
+import { IngestJournal } from './ingest/journal'
+import { createOllamaGateway } from './llm/ollama'
+import type { ModelGateway } from './llm/gateway'
+import { hybridSearch, type SearchResult } from './retrieval/hybrid'
+import { checkEmbedder, libraryPaths, readMeta } from './store/library'
+import { LibraryReader } from './store/reader'
+import { unwrapWriterResult, type WriterResult } from './store/writer-protocol'
+import type { Answer, Hit } from './types'
+import { listDocuments, resolveDocuments, type DocumentSummary } from './documents'
+
+export interface EngineConfig {
+  libraryDir: string
+  /** Base URL of the Ollama server. */
+  ollamaHost: string
+  /** Threads for parsing and embedding; default: one per core. */
+  ingestThreads?: number
+}
+
+export interface IngestRequest {
+  /** Default: the library's recorded embedder, else the built-in one. */
+  embedder?: EmbedderChoice
+  signal?: AbortSignal
+  onEvent?: (event: IngestEvent) => void
+  maxBytes?: number
+  fileTimeoutMs?: IngestOptions['fileTimeoutMs']
+}
+
+export interface AskRequest {
+  k?: number
+  docIds?: string[]
+  model?: string
+  signal?: AbortSignal
+  onToken?: (token: string) => void
+  /** Called with the hits once retrieval is done, before the model starts. */
+  onHits?: (hits: Hit[]) => void
+}
+
+/**
+ * The engine as the hosts (CLI, web server, Electron main) use it: one library folder, worker pools
+ * for importing, and search and answers. Pools start on first use and stop on `close`.
+ */
+export class Engine {
+  private pools: { ingest: Piscina; store: Piscina } | null = null
+  private reader: LibraryReader | null = null
+  private embedders = new Map<string, Promise<Embedder>>()
+  readonly gateway: ModelGateway
+
+  constructor(readonly config: EngineConfig) {
+    this.gateway = createOllamaGateway({ host: config.ollamaHost })
+  }
+
+  get libraryDir(): string {
+    return this.config.libraryDir
+  }
+
+  /** Imports files and folders, resuming whatever an earlier run left in the queue. */
+  async ingest(paths: string[], request: IngestRequest = {}): Promise<IngestSummary> {
+    const choice = request.embedder ?? (await this.recordedChoice())
+    const spec = await this.specOf(choice, request.signal)
+    checkEmbedder(await readMeta(this.libraryDir), spec)
+    return runIngest(
+      paths.map((path) => resolve(path)),
+      this.workerPools(),
+      { libraryDir: this.libraryDir, embedder: choice, embedderSpec: spec, signal: request.signal, onEvent: request.onEvent, maxBytes: request.maxBytes, fileTimeoutMs: request.fileTimeoutMs }
+    )
+  }
+
+  /** True when an earlier import left files in the queue (it was cancelled by a crash or a quit). */
+  async hasPendingImport(): Promise<boolean> {
+    return (await IngestJournal.open(libraryPaths(this.libraryDir).journal)).pending().length > 0
+  }
+
+  /**
+   * Rebuilds the library from its documents' files with `embedder` (the way to change embedder):
+   * the old index is dropped first, so vectors of two embedders are never mixed.
+   */
+  async reindex(request: IngestRequest = {}): Promise<IngestSummary> {
+    const docs = await this.documents()
+    const choice = request.embedder ?? (await this.recordedChoice())
+    const spec = await this.specOf(choice, request.signal)
+    this.reader?.close()
+    this.reader = null
+    await this.store('open', { dir: this.libraryDir, embedder: spec, rebuild: true })
+    try {
+      return await this.ingest(docs.map((doc) => doc.path), { ...request, embedder: choice })
+    } finally {
+      await this.store('close', {}).catch(() => undefined)
+    }
+  }
+
+  /** Hybrid search over ready documents, with the library's own embedder. */
+  async search(query: string, options: { k?: number; docIds?: string[]; signal?: AbortSignal } = {}): Promise<SearchResult> {
+    const reader = await this.openReader()
+    const embedder = await this.libraryEmbedder().catch(() => null)
+    const result = await hybridSearch(reader, embedder, query, options)
+    if (!embedder) {
+      const meta = await reader.meta()
+      if (meta.embedder?.kind === 'ollama') result.notices.push(`Semantic search needs the Ollama model ${meta.embedder.model}, which is not reachable; results come from keyword search only.`)
+    }
+    return result
+  }
+
+  /** Retrieves, then answers from the model (streamed) or extractively when no model can answer. */
+  async ask(question: string, request: AskRequest = {}): Promise<Answer & { hits: Hit[]; notices: string[] }> {
+    const result = await this.search(question, { k: request.k ?? 6, docIds: request.docIds, signal: request.signal })
+    request.onHits?.(result.hits)
+    const answer = await answerQuestion({
+      question,
+      hits: result.hits,
+      noMatch: result.noMatch,
+      gateway: this.gateway,
+      model: request.model,
+      signal: request.signal,
+      onToken: request.onToken
+    })
+    return { ...answer, hits: result.hits, notices: result.notices }
+  }
+
+  /** Every document: imported, failed, and still queued. */
+  async documents(): Promise<DocumentSummary[]> {
+    return listDocuments(await this.openReader(), this.libraryDir)
+  }
+
+  /** Removes documents (by id or path) and their chunks; returns the removed ones. */
+  async remove(idsOrPaths: string[]): Promise<DocumentSummary[]> {
+    const docs = resolveDocuments(await this.documents(), idsOrPaths)
+    const meta = await readMeta(this.libraryDir)
+    await this.store('open', { dir: this.libraryDir, embedder: meta.embedder ?? BUILTIN_SPEC })
+    try {
+      await this.store('remove', { docIds: docs.map((doc) => doc.id) })
+    } finally {
+      await this.store('close', {})
+    }
+    return docs
+  }
+
+  async close(): Promise<void> {
+    this.reader?.close()
+    this.reader = null
+    const pools = this.pools
+    this.pools = null
+    await Promise.all([pools?.ingest.destroy(), pools?.store.destroy()])
+  }
+
+  /** The embedder that built the library, ready to embed queries (null for an empty library). */
+  async libraryEmbedder(): Promise<Embedder | null> {
+    const meta = await readMeta(this.libraryDir)
+    if (!meta.embedder) return null
+    const key = JSON.stringify(meta.embedder)
+    let embedder = this.embedders.get(key)
+    if (!embedder) {
+      embedder = createEmbedder(choiceForSpec(meta.embedder, this.config.ollamaHost))
+      embedder.catch(() => this.embedders.delete(key))
+      this.embedders.set(key, embedder)
+    }
+    return embedder
+  }
+
+  private async recordedChoice(): Promise<EmbedderChoice> {
+    const meta = await readMeta(this.libraryDir)
+    return meta.embedder ? choiceForSpec(meta.embedder, this.config.ollamaHost) : { kind: 'builtin' }
+  }
+
+  private async specOf(choice: EmbedderChoice, signal?: AbortSignal): Promise<EmbedderSpec> {
+    return choice.kind === 'builtin' ? BUILTIN_SPEC : (await createEmbedder(choice, signal)).spec
+  }
+
+  private async openReader(): Promise<LibraryReader> {
+    this.reader ??= await LibraryReader.open(this.libraryDir)
+    return this.reader
+  }
+
+  private workerPools(): { ingest: Piscina; store: Piscina } {
+    if (!this.pools) {
+      const threads = this.config.ingestThreads ?? Math.max(1, availableParallelism())
+      this.pools = {
+        ingest: new Piscina({
+          filename: ingestWorkerPath,
+          minThreads: 0,
+          maxThreads: threads,
+          idleTimeout: 30_000,
+          // A file that makes a parser balloon kills its own thread, not the app.
+          resourceLimits: { maxOldGenerationSizeMb: 2048 }
+        }),
+        // The store worker exports one function per task and no default; `name` names the one Piscina checks at start.
+        store: new Piscina({ filename: storeWorkerPath, name: 'open', minThreads: 1, maxThreads: 1, idleTimeout: 60_000 })
+      }
+    }
+    return this.pools
+  }
+
+  private async store(name: string, task: object): Promise<void> {
+    unwrapWriterResult((await this.workerPools().store.run(task, { name })) as WriterResult)
+  }
+}
