@@ -241,12 +241,44 @@ export const EVENT_NAMES = Object.keys(events) as EventName[]
 
 // ---------------------------------------------------------------- the client
 
+/** A file dropped on the window, with its path inside a dropped folder ('' for a loose file). */
+export interface DroppedFile {
+  file: Blob & { readonly name: string }
+  relativePath: string
+}
+
 /** What the UI talks to, whichever host serves it (`window.documind`, or the WebSocket client). */
 export interface DocumindClient {
   invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Result<RequestOutput<N>>>
   /** Listens to an event; returns the function that stops listening. */
   on<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): () => void
+  /**
+   * Turns dropped files into paths the host can import: on the desktop, the files' own paths; in a
+   * browser, where a page cannot see paths, the files are uploaded to the web host first.
+   */
+  pathsForDropped(files: ReadonlyArray<DroppedFile>): Promise<Result<{ paths: string[] }>>
 }
+
+// ---------------------------------------------------------------- the web host's wire
+
+/** Routes of the web host (`documind serve`); both require the per-launch token (`?token=`). */
+export const WEB_ROUTES = {
+  /** The contract over a WebSocket. */
+  socket: '/ws',
+  /** POST one file's bytes, `?token=T&name=relative/path.pdf`; answers `{ path }`, a path to import. */
+  upload: '/upload'
+} as const
+
+export const UploadResponseSchema = z.object({ path: z.string() })
+
+/** Browser -> web host over the WebSocket. */
+export const WireRequestSchema = z.object({ kind: z.literal('invoke'), id: z.number().int().nonnegative(), name: z.string().max(100), input: z.unknown() }).strict()
+export type WireRequest = z.infer<typeof WireRequestSchema>
+
+/** Web host -> browser: a request's result, or an event. */
+export type WireMessage =
+  | { kind: 'result'; id: number; result: Result<unknown> }
+  | { kind: 'event'; name: EventName; payload: unknown }
 
 /** Parses a request's input; a failure becomes an `invalid-request` error value naming the field. */
 export function parseRequest<N extends RequestName>(name: string, input: unknown): Result<{ name: N; input: z.infer<(typeof requests)[N]['input']> }> {
