@@ -259,6 +259,21 @@ export interface DocumindClient {
   pathsForDropped(files: ReadonlyArray<DroppedFile>): Promise<Result<{ paths: string[] }>>
 }
 
+// ---------------------------------------------------------------- the desktop host's IPC
+
+/**
+ * Electron IPC channels of the desktop host: requests travel on one invoke channel and events on
+ * one event channel, each carrying a contract name, so no request or event name is ever a channel
+ * of its own (`ollama.status` is both a request and an event).
+ */
+export const IPC_CHANNELS = { invoke: 'documind:invoke', event: 'documind:event' } as const
+
+/** Renderer -> main on `IPC_CHANNELS.invoke`; main parses `input` with the request's schema. */
+export const IpcInvokeSchema = z.object({ name: z.string().max(100), input: z.unknown() }).strict()
+
+/** Main -> renderer on `IPC_CHANNELS.event`; the preload parses `payload` with the event's schema. */
+export const IpcEventSchema = z.object({ name: z.string().max(100), payload: z.unknown() }).strict()
+
 // ---------------------------------------------------------------- the web host's wire
 
 /** Routes of the web host (`documind serve`); both require the per-launch token (`?token=`). */
