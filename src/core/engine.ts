@@ -13,7 +13,7 @@ import { createOllamaGateway } from './llm/ollama'
 import type { ModelGateway } from './llm/gateway'
 import { hybridSearch, type SearchResult } from './retrieval/hybrid'
 import { checkEmbedder, libraryPaths, readMeta } from './store/library'
-import { LibraryReader } from './store/reader'
+import { LibraryReader, type ChunkRow } from './store/reader'
 import { unwrapWriterResult, type WriterResult } from './store/writer-protocol'
 import type { Answer, Hit } from './types'
 import { listDocuments, resolveDocuments, type DocumentSummary } from './documents'
@@ -142,6 +142,11 @@ export class Engine {
       await this.store('close', {})
     }
     return docs
+  }
+
+  /** The chunks of one document in order, from the engine's read connection (for showing a passage in context). */
+  async chunksOf(docId: string): Promise<ChunkRow[]> {
+    return (await this.openReader()).chunksOf(docId)
   }
 
   async close(): Promise<void> {

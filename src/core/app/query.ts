@@ -1,0 +1,119 @@
+/**
+ * One question, answered inside a query worker thread: retrieval over the worker's own LanceDB
+ * read connection with the library's embedder, then the answer flow. Progress goes back through
+ * the task's MessagePort (hits, then tokens, then the final answer, in order on one port); a
+ * `stop` message on the same port aborts the work cooperatively, closing the model request.
+ */
+import type { MessagePort } from 'node:worker_threads'
+import type { ErrorValue } from '../../shared/contract'
+import { answerQuestion } from '../answer/answer'
+import { choiceForSpec, createEmbedder } from '../embed/choice'
+import type { Embedder } from '../embed/embedder'
+import type { ChatMessage } from '../llm/gateway'
+import { createOllamaGateway } from '../llm/ollama'
+import { hybridSearch, type SearchResult } from '../retrieval/hybrid'
+import { readMeta } from '../store/library'
+import { LibraryReader } from '../store/reader'
+import type { Answer, Hit } from '../types'
+import { toErrorValue } from './errors'
+
+/** What the app service sends a query worker. `port` must also be in the task's transferList. */
+export interface QueryTask {
+  libraryDir: string
+  ollamaHost: string
+  question: string
+  /** Earlier turns of the chat, oldest first. */
+  history: ChatMessage[]
+  docIds?: string[]
+  /** The chat model chosen in Settings; absent picks the first installed one. */
+  model?: string
+  k: number
+  port: MessagePort
+}
+
+/** Worker -> service, in this order: hits, token…, then done or failed. */
+export type QueryProgress =
+  | { type: 'hits'; hits: Hit[]; noMatch: boolean; notices: string[] }
+  | { type: 'token'; text: string }
+  | { type: 'done'; answer: Answer; notices: string[] }
+  | { type: 'failed'; error: ErrorValue }
+
+/** Service -> worker. */
+export type QueryControl = { type: 'stop' }
+
+// One read connection and one embedder per library for the life of the thread.
+const readers = new Map<string, Promise<LibraryReader>>()
+const embedders = new Map<string, Promise<Embedder>>()
+
+/** Answers the task's question, reporting through its port; never rejects. */
+export async function runQuery(task: QueryTask): Promise<void> {
+  const { port } = task
+  const controller = new AbortController()
+  port.on('message', (message: QueryControl) => {
+    if (message?.type === 'stop') controller.abort()
+  })
+  const post = (progress: QueryProgress): void => port.postMessage(progress)
+  try {
+    const result = await search(task, controller.signal)
+    post({ type: 'hits', hits: result.hits, noMatch: result.noMatch, notices: result.notices })
+    const answer = await answerQuestion({
+      question: task.question,
+      hits: result.hits,
+      noMatch: result.noMatch,
+      gateway: createOllamaGateway({ host: task.ollamaHost }),
+      model: task.model,
+      history: task.history,
+      signal: controller.signal,
+      onToken: (text) => post({ type: 'token', text })
+    })
+    post({ type: 'done', answer, notices: result.notices })
+  } catch (error) {
+    post({ type: 'failed', error: toErrorValue(error, 'answering a question') })
+  } finally {
+    port.close()
+  }
+}
+
+async function search(task: QueryTask, signal: AbortSignal): Promise<SearchResult> {
+  const reader = await readerFor(task.libraryDir)
+  const notices: string[] = []
+  const embedder = await embedderFor(task.libraryDir, task.ollamaHost, signal).catch((error: Error) => {
+    notices.push(`Semantic search was unavailable (${error.message}); results come from keyword search only.`)
+    return null
+  })
+  const options = { k: task.k, docIds: task.docIds, signal }
+  let result: SearchResult
+  try {
+    result = await hybridSearch(reader, embedder, task.question, options)
+  } catch (error) {
+    // A re-index drops and rebuilds the tables under this thread's cached handles: reopen once.
+    readers.delete(task.libraryDir)
+    reader.close()
+    result = await hybridSearch(await readerFor(task.libraryDir), embedder, task.question, options).catch(() => Promise.reject(error))
+  }
+  return { ...result, notices: [...notices, ...result.notices] }
+}
+
+function readerFor(dir: string): Promise<LibraryReader> {
+  let reader = readers.get(dir)
+  if (!reader) {
+    reader = LibraryReader.open(dir)
+    reader.catch(() => readers.delete(dir))
+    readers.set(dir, reader)
+  }
+  return reader
+}
+
+/** The embedder that built the library (null for an empty library); Ollama ones are probed once per host. */
+async function embedderFor(dir: string, host: string, signal: AbortSignal): Promise<Embedder | null> {
+  const meta = await readMeta(dir)
+  if (!meta.embedder) return null
+  const key = JSON.stringify([dir, meta.embedder, meta.embedder.kind === 'ollama' ? host : ''])
+  let embedder = embedders.get(key)
+  if (!embedder) {
+    embedder = createEmbedder(choiceForSpec(meta.embedder, host), signal)
+    embedder.catch(() => embedders.delete(key))
+    embedders.set(key, embedder)
+  }
+  return embedder
+}

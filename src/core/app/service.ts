@@ -1,0 +1,217 @@
+/**
+ * The app service: the transport-agnostic heart that both hosts adapt (Electron IPC in src/main,
+ * the WebSocket in src/server). Every request of the contract is parsed by its schema and answered
+ * with a Result; events go out through the broker to the sessions that should see them.
+ */
+import { access } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Piscina } from 'piscina'
+import queryWorkerPath from '../../workers/query.worker?modulePath'
+import { parseRequest, type RequestName, type RequestOutput, type Result, type requests } from '../../shared/contract'
+import { Engine } from '../engine'
+import { parseHeadings } from '../retrieval/hybrid'
+import { ensureLanceEnvironment } from '../store/lance'
+import { AnswerRooms } from './answers'
+import { Broker, type AppSession } from './broker'
+import { exportChat } from './chat-export'
+import { ChatStore } from './chat-store'
+import { AppError, toErrorValue } from './errors'
+import { ImportRunner } from './imports'
+import { ModelPulls } from './model-pulls'
+import { OllamaMonitor } from './ollama-monitor'
+import { passageInContext } from './passage'
+import { SettingsStore } from './settings'
+import type { z } from 'zod'
+
+export type { AppSession } from './broker'
+
+/** What a host gives the app service. */
+export interface AppServiceOptions {
+  /** The library folder: LanceDB tables, the import queue, and `chats/`. */
+  libraryDir: string
+  /** The settings JSON file; defaults apply when it is absent. */
+  settingsPath: string
+  host: 'desktop' | 'web'
+  /** Opens a file in the system's viewer (desktop only); absent -> 'unsupported'. */
+  openFile?: (path: string) => Promise<void>
+  /** Shows the system's file picker (desktop only); absent -> 'unsupported'. */
+  pickPaths?: (folders: boolean) => Promise<string[]>
+}
+
+/** The app as a host sees it: sessions connect, send requests, and receive events. */
+export interface AppService {
+  /** Registers a session for events; returns the function that disconnects it (leaving every room). */
+  connect(session: AppSession): () => void
+  /** Parses and answers one request. Never throws: every failure is an error value. */
+  handle(session: AppSession, name: string, input: unknown): Promise<Result<unknown>>
+  /** Stops answers and imports (saving what they had), then releases threads and files. */
+  close(): Promise<void>
+}
+
+type Input<N extends RequestName> = z.infer<(typeof requests)[N]['input']>
+type Handlers = { [N in RequestName]: (input: Input<N>, session: AppSession) => Promise<RequestOutput<N>> }
+
+const QUERY_THREADS = 2
+/** Answering mostly waits on the model, so one thread serves several rooms at once. */
+const ANSWERS_PER_THREAD = 4
+
+export async function createAppService(options: AppServiceOptions): Promise<AppService> {
+  ensureLanceEnvironment()
+  const { libraryDir } = options
+  const settings = await SettingsStore.open(options.settingsPath)
+  const chats = await ChatStore.open(join(libraryDir, 'chats'))
+  const engine = new Engine({ libraryDir, ollamaHost: settings.get().ollamaHost })
+  const broker = new Broker()
+  const pool = new Piscina({ filename: queryWorkerPath, minThreads: 0, maxThreads: QUERY_THREADS, concurrentTasksPerWorker: ANSWERS_PER_THREAD, idleTimeout: 300_000 })
+  const chatsChanged = (): void => broker.broadcast('chats.changed', {})
+  const currentSettings = (): ReturnType<SettingsStore['get']> => settings.get()
+  const answers = new AnswerRooms({ libraryDir, pool, chats, broker, settings: currentSettings, chatsChanged })
+  const imports = new ImportRunner({ engine, libraryDir, settings: currentSettings, broadcast: (name, payload) => broker.broadcast(name, payload) })
+  const monitor = new OllamaMonitor(() => settings.get().ollamaHost, (status) => broker.broadcast('ollama.status', status))
+  const pulls = new ModelPulls(() => settings.get().ollamaHost, (name, payload) => broker.broadcast(name, payload), () => void monitor.check())
+  monitor.start()
+  if (await engine.hasPendingImport()) imports.import([])
+
+  const chatOf = (chatId: string): NonNullable<ReturnType<ChatStore['get']>> => {
+    const chat = chats.get(chatId)
+    if (!chat) throw new AppError('not-found', 'This chat no longer exists. Choose another chat or start a new one.')
+    return chat
+  }
+  const documentOf = async (docId: string): Promise<Awaited<ReturnType<Engine['documents']>>[number]> => {
+    const doc = (await engine.documents()).find((d) => d.id === docId)
+    if (!doc) throw new AppError('not-found', 'This document is no longer in the library. It may have been removed; import it again to use it.')
+    return doc
+  }
+
+  const handlers: Handlers = {
+    'library.list': async () => (await engine.documents()).map((doc) => ({ ...doc, warnings: [...doc.warnings] })),
+    'library.import': async ({ paths }) => {
+      imports.import(paths)
+      return {}
+    },
+    'library.cancelImport': async () => {
+      imports.cancel()
+      return {}
+    },
+    'library.importState': async () => imports.snapshot(),
+    'library.remove': async ({ docIds }) => {
+      if (imports.isReindexing()) throw new AppError('busy', 'The library is being re-indexed. Remove documents once it has finished.')
+      const known = new Set((await engine.documents()).map((doc) => doc.id).filter(Boolean))
+      const missing = docIds.filter((docId) => !known.has(docId))
+      if (missing.length > 0) throw new AppError('not-found', `${missing.length === 1 ? 'One document is' : `${missing.length} documents are`} no longer in the library; refresh the list and try again.`)
+      const removed = await engine.remove(docIds)
+      broker.broadcast('library.changed', {})
+      return { removed: removed.length }
+    },
+    'library.reindex': async () => {
+      imports.reindex()
+      return {}
+    },
+    'library.passage': async ({ docId, chunkId }) => {
+      const doc = await documentOf(docId)
+      const passage = passageInContext(await engine.chunksOf(docId), chunkId)
+      if (!passage) throw new AppError('not-found', 'This passage is no longer in the library (its document was changed or re-imported). Ask again to get fresh sources.')
+      const { chunk, before, text, after } = passage
+      return { document: doc.title || doc.name, path: doc.path, page: chunk.page ?? null, headings: parseHeadings(chunk.headings), before, text, after }
+    },
+    'library.openFile': async ({ docId }) => {
+      const doc = await documentOf(docId)
+      if (!options.openFile) throw new AppError('unsupported', `A browser cannot open files on this computer. The file is at ${doc.path}.`)
+      await access(doc.path).catch(() => {
+        throw new AppError('not-found', `${doc.path} is no longer there: it was moved or deleted.`)
+      })
+      await options.openFile(doc.path)
+      return {}
+    },
+    'library.pick': async ({ folders }) => {
+      if (!options.pickPaths) throw new AppError('unsupported', 'Choosing files this way works in the desktop app. In a browser, drop files and folders onto the page.')
+      const paths = await options.pickPaths(folders)
+      if (paths.length > 0) imports.import(paths)
+      return { paths }
+    },
+
+    'chats.list': async () => chats.list(),
+    'chats.create': async ({ title }) => {
+      const chat = await chats.create(title)
+      chatsChanged()
+      return chat
+    },
+    'chats.rename': async ({ chatId, title }) => {
+      chatOf(chatId)
+      await chats.rename(chatId, title)
+      chatsChanged()
+      return chats.summary(chatId)!
+    },
+    'chats.delete': async ({ chatId }) => {
+      chatOf(chatId)
+      await answers.stopAndWait(chatId)
+      await chats.delete(chatId)
+      broker.closeRoom(chatId)
+      chatsChanged()
+      return {}
+    },
+    'chats.messages': async ({ chatId }) => chatOf(chatId).messages.map((message) => structuredClone(message)),
+    'chats.search': async ({ query }) => chats.search(query),
+    'chats.export': async ({ chatId }) => exportChat(chatOf(chatId)),
+
+    'chat.subscribe': async ({ chatId }, session) => {
+      chatOf(chatId)
+      if (!broker.isConnected(session)) throw new AppError('forbidden', 'This window is not connected to DocuMind; reload it.')
+      broker.join(session.id, chatId)
+      return {}
+    },
+    'chat.unsubscribe': async ({ chatId }, session) => {
+      broker.leave(session.id, chatId)
+      return {}
+    },
+    'chat.ask': async ({ chatId, question, docIds }) => answers.ask(chatId, question, docIds),
+    'chat.stop': async ({ chatId }) => {
+      answers.stop(chatId)
+      return {}
+    },
+
+    'settings.get': async () => settings.get(),
+    'settings.set': async (patch) => {
+      const before = settings.get().ollamaHost
+      const next = await settings.update(patch)
+      if (next.ollamaHost !== before) void monitor.check()
+      return next
+    },
+    'ollama.status': async () => monitor.check(),
+    'ollama.pull': async ({ model }) => {
+      pulls.start(model)
+      return {}
+    }
+  }
+
+  let closing: Promise<void> | null = null
+  return {
+    connect(session) {
+      broker.connect(session)
+      return () => broker.disconnect(session.id)
+    },
+    async handle(session, name, input) {
+      const parsed = parseRequest(name, input)
+      if (!parsed.ok) return parsed
+      if (closing) return { ok: false, error: { code: 'busy', message: 'DocuMind is closing.' } }
+      const handler = handlers[parsed.value.name] as (input: unknown, session: AppSession) => Promise<unknown>
+      try {
+        return { ok: true, value: await handler(parsed.value.input, session) }
+      } catch (error) {
+        return { ok: false, error: toErrorValue(error, name) }
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        monitor.stop()
+        pulls.stopAll()
+        await answers.stopAll()
+        await imports.close()
+        await pool.destroy()
+        await engine.close()
+        await chats.flush()
+      })()
+      return closing
+    }
+  }
+}
