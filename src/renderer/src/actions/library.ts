@@ -1,0 +1,137 @@
+/**
+ * The library: the document list, imports (drops, pickers) and their progress, removal. An import
+ * of thousands of files sends a stream of state events; they are folded into the store a few
+ * times a second at most, so the window stays responsive.
+ */
+import type { DroppedFile, ImportStateValue } from '../../../shared/contract'
+import { client } from '../client'
+import { i18n } from '../i18n'
+import { useAppStore } from '../store'
+import { askToConfirm, showNotice } from './ui'
+
+export async function loadDocuments(): Promise<void> {
+  const result = await client().invoke('library.list', {})
+  if (!result.ok) {
+    useAppStore.setState({ libraryError: result.error.message })
+    return
+  }
+  useAppStore.setState({ documents: result.value, documentsLoaded: true })
+}
+
+let listTimer: ReturnType<typeof setTimeout> | null = null
+
+/** `library.changed` fires per committed document during an import: reload once a second at most. */
+export function libraryChanged(): void {
+  listTimer ??= setTimeout(() => {
+    listTimer = null
+    void loadDocuments()
+  }, 1000)
+}
+
+export async function loadImportState(): Promise<void> {
+  const result = await client().invoke('library.importState', {})
+  if (result.ok) applyImportState(result.value)
+}
+
+const IMPORT_STATE_MS = 150
+let latestImportState: ImportStateValue | null = null
+let importStateTimer: ReturnType<typeof setTimeout> | null = null
+
+/** Takes an `import.state` event; renders the latest one a few times a second. */
+export function importStateChanged(state: ImportStateValue): void {
+  latestImportState = state
+  // The end of an import is shown at once: the user is waiting for it.
+  if (!state.running) {
+    applyImportState(state)
+    return
+  }
+  importStateTimer ??= setTimeout(() => {
+    importStateTimer = null
+    if (latestImportState) applyImportState(latestImportState)
+  }, IMPORT_STATE_MS)
+}
+
+function applyImportState(state: ImportStateValue): void {
+  if (importStateTimer) clearTimeout(importStateTimer)
+  importStateTimer = null
+  latestImportState = null
+  const wasRunning = useAppStore.getState().importState?.running ?? false
+  useAppStore.setState({ importState: state })
+  if (wasRunning && !state.running) void loadDocuments()
+}
+
+/** Imports files dropped on the window (or chosen with a browser file input). */
+export async function importDropped(files: DroppedFile[]): Promise<void> {
+  if (files.length === 0) return
+  useAppStore.setState({ handoff: { done: 0, total: files.length }, handoffFailures: [], libraryError: null })
+  let lastShown = 0
+  const result = await client().pathsForDropped(files, (done, total) => {
+    // Thousands of uploads: redraw the bar every few files, and at the end.
+    if (done === total || done - lastShown >= Math.max(1, Math.floor(total / 100))) {
+      lastShown = done
+      useAppStore.setState({ handoff: { done, total } })
+    }
+  })
+  useAppStore.setState({ handoff: null })
+  if (!result.ok) {
+    useAppStore.setState({ libraryError: result.error.message })
+    return
+  }
+  useAppStore.setState({ handoffFailures: result.value.failures })
+  if (result.value.paths.length > 0) await importPaths(result.value.paths)
+}
+
+export async function importPaths(paths: string[]): Promise<void> {
+  const result = await client().invoke('library.import', { paths })
+  if (!result.ok) {
+    useAppStore.setState({ libraryError: result.error.message })
+    return
+  }
+  await loadImportState()
+}
+
+/**
+ * Shows the host's own file picker; resolves false when the host has none (a browser), so the
+ * caller opens a file input instead.
+ */
+export async function pickNatively(folders: boolean): Promise<boolean> {
+  if (!useAppStore.getState().canPickNatively) return false
+  const result = await client().invoke('library.pick', { folders })
+  if (result.ok) return true
+  if (result.error.code === 'unsupported') {
+    useAppStore.setState({ canPickNatively: false })
+    return false
+  }
+  useAppStore.setState({ libraryError: result.error.message })
+  return true
+}
+
+export async function cancelImport(): Promise<void> {
+  const result = await client().invoke('library.cancelImport', {})
+  if (!result.ok) showNotice(result.error.message)
+}
+
+export function confirmRemoveDocument(docId: string): void {
+  const doc = useAppStore.getState().documents.find((d) => d.id === docId)
+  if (!doc) return
+  const name = doc.title || doc.name
+  askToConfirm(i18n.t('library.removeConfirm', { name }), i18n.t('library.remove'), () => void removeDocuments([docId]))
+}
+
+async function removeDocuments(docIds: string[]): Promise<void> {
+  const result = await client().invoke('library.remove', { docIds })
+  if (!result.ok) {
+    showNotice(result.error.message)
+    return
+  }
+  const removed = new Set(docIds)
+  useAppStore.setState((s) => ({ documents: s.documents.filter((d) => !removed.has(d.id)) }))
+}
+
+export function setDocumentFilter(filter: string): void {
+  useAppStore.setState({ documentFilter: filter })
+}
+
+export function dismissImportReport(): void {
+  useAppStore.setState({ handoffFailures: [], libraryError: null, importState: null })
+}

@@ -1,0 +1,85 @@
+/**
+ * The messages of the open chat, virtualised (only what is on screen is in the DOM) so a history
+ * of thousands of messages scrolls smoothly. It follows the stream to the bottom until the user
+ * scrolls up, then offers a "jump to latest" button instead of pulling them back down.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useCallback, useLayoutEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { MessageValue } from '../../../../shared/contract'
+import type { StreamState } from '../../store'
+import { MessageItem, StreamingItem } from './MessageItem'
+
+type Row = { kind: 'message'; message: MessageValue } | { kind: 'stream'; stream: StreamState }
+
+// How close to the bottom still counts as "at the bottom" (a line's height, roughly).
+const BOTTOM_SLACK_PX = 48
+
+export function MessageList({ messages, stream }: { messages: MessageValue[]; stream: StreamState | undefined }) {
+  const { t } = useTranslation()
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const followingRef = useRef(true)
+  const [following, setFollowing] = useState(true)
+
+  // A streamed answer already in the list (joined mid-answer) is drawn from the stream.
+  const rows: Row[] = messages.filter((m) => !(stream && m.id === stream.answerId)).map((message) => ({ kind: 'message', message }))
+  if (stream) rows.push({ kind: 'stream', stream })
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 140,
+    overscan: 6,
+    getItemKey: (index) => {
+      const row = rows[index]
+      return row.kind === 'message' ? row.message.id : `stream-${row.stream.answerId}`
+    }
+  })
+
+  const scrollToBottom = useCallback(() => {
+    const element = scrollRef.current
+    if (element) element.scrollTop = element.scrollHeight
+  }, [])
+
+  const onScroll = useCallback(() => {
+    const element = scrollRef.current
+    if (!element) return
+    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < BOTTOM_SLACK_PX
+    followingRef.current = atBottom
+    setFollowing(atBottom)
+  }, [])
+
+  const totalSize = virtualizer.getTotalSize()
+  const streamText = stream?.text.length ?? -1
+  useLayoutEffect(() => {
+    if (followingRef.current) scrollToBottom()
+  }, [rows.length, streamText, totalSize, scrollToBottom])
+
+  const jump = (): void => {
+    followingRef.current = true
+    setFollowing(true)
+    scrollToBottom()
+  }
+
+  return (
+    <div className="message-scroll-wrap">
+      <div ref={scrollRef} className="message-scroll" onScroll={onScroll} role="region" aria-label={t('chat.messages')} tabIndex={0}>
+        <div className="message-canvas" style={{ height: totalSize }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index]
+            return (
+              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="message-row" style={{ transform: `translateY(${item.start}px)` }}>
+                {row.kind === 'message' ? <MessageItem message={row.message} /> : <StreamingItem stream={row.stream} />}
+              </div>
+            )
+          })}
+        </div>
+      </div>
+      {following ? null : (
+        <button type="button" className="jump-latest" onClick={jump}>
+          ↓ {t('chat.jumpToLatest')}
+        </button>
+      )}
+    </div>
+  )
+}
