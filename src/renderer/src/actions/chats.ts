@@ -40,12 +40,6 @@ export async function createChat(title?: string): Promise<string | null> {
   return chat.id
 }
 
-/** A title for a chat started by a question: its first line, shortened. */
-export function titleFromQuestion(question: string): string {
-  const line = question.trim().split('\n')[0]
-  return line.length > 60 ? `${line.slice(0, 57)}…` : line
-}
-
 export function startRenaming(chatId: string | null): void {
   useAppStore.setState({ renamingChatId: chatId })
 }

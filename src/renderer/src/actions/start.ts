@@ -11,9 +11,6 @@ import { forgetRooms, handleRoomEvent, joinRoom } from './room'
 import { applyAppearance, loadSettings, ollamaStatusChanged, pullProgressed, refreshOllama } from './settings'
 import { navigate, parseRoute } from './ui'
 
-/** The host also pushes status changes; this catches a model server that died between them. */
-const OLLAMA_POLL_MS = 15_000
-
 export function startApp(rendererClient: RendererClient): void {
   setClient(rendererClient)
   useAppStore.setState({ systemLanguage: systemLanguage() })
@@ -37,9 +34,6 @@ export function startApp(rendererClient: RendererClient): void {
     const settings = useAppStore.getState().settings
     if (settings) applyAppearance(settings)
   })
-  setInterval(() => {
-    if (document.visibilityState === 'visible' && useAppStore.getState().connection === 'open') void refreshOllama()
-  }, OLLAMA_POLL_MS)
 }
 
 /** True when this page was opened without the web host's token (and is not the desktop app). */

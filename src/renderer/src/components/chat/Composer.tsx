@@ -7,7 +7,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ask, stopAnswer } from '../../actions/room'
-import { createChat, titleFromQuestion } from '../../actions/chats'
+import { createChat } from '../../actions/chats'
 import { useAppStore } from '../../store'
 
 const IME_PROCESSING_KEYCODE = 229
@@ -23,7 +23,8 @@ export function Composer({ chatId }: { chatId: string | null }) {
     const question = text.trim()
     if (!question || sending || streaming) return
     setSending(true)
-    const target = chatId ?? (await createChat(titleFromQuestion(question)))
+    // A chat started here is titled by the host after its first question.
+    const target = chatId ?? (await createChat())
     const sent = target !== null && (await ask(target, question))
     setSending(false)
     // A refused question stays in the box to be sent again.
