@@ -5,7 +5,7 @@ import { checkEmbedder } from '../store/library'
 import { HIT_COLUMNS, type ChunkRow, type LibraryReader } from '../store/reader'
 import type { DocumentRecord } from '../store/schema'
 import { sqlString } from '../store/writer'
-import { contentTokens, toSearchText } from '../text/analyze'
+import { contentTokens, toQueryText } from '../text/analyze'
 import type { Hit } from '../types'
 import { fuseScores, legWeights } from './fusion'
 
@@ -49,7 +49,7 @@ export async function hybridSearch(reader: LibraryReader, embedder: Embedder | n
     .query()
     // User text is matched term by term. Passing it as a plain string would let LanceDB read double
     // quotes as a phrase query, which throws on an index built without positions.
-    .fullTextSearch(new MatchQuery(toSearchText(trimmed), 'search_text'))
+    .fullTextSearch(new MatchQuery(toQueryText(trimmed), 'search_text'))
     .select([...HIT_COLUMNS, '_score'])
     .limit(candidates)
   const fts = (filter ? ftsQuery.where(filter) : ftsQuery).toArray() as Promise<ChunkRow[]>

@@ -35,6 +35,30 @@ export function toSearchText(text: string): string {
 }
 
 /**
+ * Chinese function words and question words. The full-text index drops English stop words from
+ * queries; these are their Chinese counterparts. Without this, in a small library where every
+ * passage says 是 and 的, a question's 是什麼 outweighs the words it is about.
+ */
+const CJK_QUERY_STOP_WORDS = [
+  '為什麼', '为什么', '怎麼樣', '怎么样', '什麼', '什么', '甚麼', '哪裡', '哪里', '哪個', '哪个', '哪些', '如何', '怎麼', '怎么',
+  '怎樣', '怎样', '多少', '請問', '请问', '是否', '可以', '一下', '的', '是', '了', '嗎', '吗', '呢', '吧', '啊', '呀', '哪', '誰', '谁'
+]
+const CJK_QUERY_STOP = new RegExp(CJK_QUERY_STOP_WORDS.join('|'), 'gu')
+
+/**
+ * The form of a query for the full-text index: like `toSearchText`, after cutting CJK runs at
+ * function and question words (a run 所有權的規則是什麼 becomes 所有權 and 規則).
+ */
+export function toQueryText(text: string): string {
+  const cut = text.replace(CJK_RUN, (run) => {
+    const kept = run.replace(CJK_QUERY_STOP, ' ')
+    // A query made only of such words still has to match something.
+    return kept.trim() ? kept : run
+  })
+  return toSearchText(cut)
+}
+
+/**
  * The content tokens of a text for the built-in embedder and for relevance checks: lowercased
  * Latin words (stop words removed, lightly stemmed) and CJK unigrams and bigrams.
  */

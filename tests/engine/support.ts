@@ -1,0 +1,34 @@
+/** Shared set-up for engine tests: temporary library folders and the shared data. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll } from 'vitest'
+import { Engine } from '../../src/core/engine'
+
+export const DATA = resolve(process.cwd(), '../shared/data')
+export const CORPUS = join(DATA, 'corpus-mini')
+export const BAD_INPUTS = join(DATA, 'bad-inputs')
+
+/** A temporary folder removed after the test file. */
+export function tempDir(prefix = 'documind-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The URL of a loopback port nothing listens on (it was free a moment ago): "Ollama is down". */
+export async function closedOllamaUrl(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const { port } = server.address() as { port: number }
+  await new Promise((done) => server.close(done))
+  return `http://127.0.0.1:${port}`
+}
+
+/** An engine on a fresh library, closed after the test file. */
+export function testEngine(options: { ollamaHost: string; libraryDir?: string }): Engine {
+  const engine = new Engine({ libraryDir: options.libraryDir ?? join(tempDir(), 'library'), ollamaHost: options.ollamaHost })
+  afterAll(() => engine.close())
+  return engine
+}
