@@ -107,7 +107,10 @@ export async function removeDir(dir: string): Promise<void> {
 export async function openService(libraryDir: string, ollamaHost: string, extra: Partial<AppServiceOptions> = {}): Promise<{ service: AppService; session: RecordingSession }> {
   const settingsPath = join(libraryDir, 'settings.json')
   await mkdir(libraryDir, { recursive: true })
-  await writeFile(settingsPath, JSON.stringify({ ollamaHost }))
+  // A library opened before keeps the settings it was left with.
+  await writeFile(settingsPath, JSON.stringify({ ollamaHost }), { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+  })
   const service = await createAppService({ libraryDir, settingsPath, host: 'web', ...extra })
   const session = new RecordingSession()
   service.connect(session)

@@ -113,7 +113,8 @@ export class ImportRunner {
         reindex = false
       }
     } catch (error) {
-      this.state.error = toErrorValue(error, 'importing').message
+      // Cancelling can surface as an AbortError from wherever the run was; that is not a failure.
+      if (!signal.aborted) this.state.error = toErrorValue(error, 'importing').message
     }
   }
 
