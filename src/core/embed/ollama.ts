@@ -19,6 +19,8 @@ export interface OllamaEmbedderOptions {
   batchSize?: number
   /** An existing gateway to share (its host wins over `host`). */
   gateway?: ModelGateway
+  /** The vector length when already known (recorded in the library): no probe call is made. */
+  dim?: number
 }
 
 const PROBE_TEXT = 'DocuMind embedding probe'
@@ -71,8 +73,8 @@ export async function createOllamaEmbedder(options: OllamaEmbedderOptions): Prom
   const gateway = options.gateway ?? createOllamaGateway({ host: options.host })
   // The spec carries the tagged name so "nomic-embed-text" and "nomic-embed-text:latest" are one embedder.
   const model = fullModelName(options.model)
-  const [probe] = await gateway.embed(model, [PROBE_TEXT], options.signal)
-  return new OllamaEmbedder(gateway, { kind: 'ollama', model, dim: probe.length }, Math.max(1, options.batchSize ?? 64))
+  const dim = options.dim ?? (await gateway.embed(model, [PROBE_TEXT], options.signal))[0].length
+  return new OllamaEmbedder(gateway, { kind: 'ollama', model, dim }, Math.max(1, options.batchSize ?? 64))
 }
 
 /** Scales to unit length (a zero vector stays zero), so cosine similarity is a dot product. */

@@ -1,0 +1,59 @@
+import { cpSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LibraryError, readMeta } from '../../src/core/store/library'
+import { LibraryReader } from '../../src/core/store/reader'
+import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
+import { CORPUS, tempDir, testEngine } from './support'
+
+describe('embedders', () => {
+  let fake: FakeOllama
+  let folder: string
+  beforeAll(async () => {
+    fake = await startFakeOllama({ embedDim: 384 })
+    folder = join(tempDir(), 'docs')
+    mkdirSync(folder)
+    for (const file of ['atool.md', 'alias.md']) cpSync(join(CORPUS, 'md/tldr/en', file), join(folder, file))
+    cpSync(join(CORPUS, 'md/trpl-zh-tw/src/ch08-01-vectors.md'), join(folder, 'vectors.md'))
+  })
+  afterAll(() => fake.close())
+
+  it('records the built-in embedder by default, and refuses to mix in another', async () => {
+    const engine = testEngine({ ollamaHost: fake.url })
+    await engine.ingest([folder])
+    expect((await readMeta(engine.libraryDir)).embedder).toEqual({ kind: 'builtin', model: 'hash-v1', dim: 512 })
+
+    const mixing = engine.ingest([folder], { embedder: { kind: 'ollama', model: 'nomic-embed-text', host: fake.url } })
+    await expect(mixing).rejects.toBeInstanceOf(LibraryError)
+    await expect(mixing).rejects.toMatchObject({ code: 'embedder-mismatch' })
+    await expect(mixing).rejects.toThrow(/Re-index the library/)
+    // Nothing was written with the wrong vectors, and search still works.
+    expect((await engine.search('archive extract')).hits[0].path).toMatch(/atool\.md$/)
+  })
+
+  it('re-indexes with an Ollama model, then searches with it', async () => {
+    const engine = testEngine({ ollamaHost: fake.url })
+    await engine.ingest([folder])
+    const summary = await engine.reindex({ embedder: { kind: 'ollama', model: 'nomic-embed-text', host: fake.url } })
+    expect(summary.indexed).toBe(3)
+    expect((await readMeta(engine.libraryDir)).embedder).toEqual({ kind: 'ollama', model: 'nomic-embed-text:latest', dim: 384 })
+    const reader = await LibraryReader.open(engine.libraryDir)
+    const vectors = (await (await reader.chunks())!.query().select(['vector']).limit(1).toArray())[0].vector
+    reader.close()
+    expect(vectors.length).toBe(384)
+
+    const embedCalls = fake.requests.filter((r) => r.path === '/api/embed').length
+    const result = await engine.search('Vec 向量')
+    expect(result.hits[0].path).toMatch(/vectors\.md$/)
+    expect(fake.requests.filter((r) => r.path === '/api/embed').length).toBe(embedCalls + 1)
+  })
+
+  it('falls back to keyword search, saying why, when the Ollama embedder is unreachable', async () => {
+    const engine = testEngine({ ollamaHost: fake.url })
+    await engine.ingest([folder], { embedder: { kind: 'ollama', model: 'nomic-embed-text', host: fake.url } })
+    const down = testEngine({ ollamaHost: 'http://127.0.0.1:1', libraryDir: engine.libraryDir })
+    const result = await down.search('archive extract')
+    expect(result.hits[0].path).toMatch(/atool\.md$/)
+    expect(result.notices.join(' ')).toMatch(/keyword search only/)
+  })
+})
