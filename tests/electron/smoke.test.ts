@@ -33,13 +33,10 @@ describe.skipIf(Boolean(skipReason))(`Electron smoke test${skipReason ? ` (skipp
 
   beforeAll(async () => {
     userData = await mkdtemp(join(tmpdir(), 'documind-electron-'))
-    app = await _electron.launch({
-      executablePath: runtime.path,
-      args: ['.'],
-      cwd: root,
-      env: { ...process.env, DOCUMIND_USER_DATA: userData, DOCUMIND_DB: join(userData, 'library'), ELECTRON_RUN_AS_NODE: '' },
-      timeout: 60_000
-    })
+    // A temporary user-data folder: the test neither reads nor touches the real library.
+    const env: Record<string, string> = { DOCUMIND_USER_DATA: userData, DOCUMIND_DB: join(userData, 'library') }
+    for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'ELECTRON_RUN_AS_NODE') env[key] ??= value
+    app = await _electron.launch({ executablePath: runtime.path, args: ['.'], cwd: root, env, timeout: 60_000 })
   })
 
   afterAll(async () => {
