@@ -16,6 +16,8 @@ Commands:
       --embedder builtin|ollama   --embed-model NAME   --json
   eval --beir DIR       retrieval quality on a BEIR-format dataset
       --split test   --json
+  serve                 the app in a browser, on 127.0.0.1 only; prints the address to open first
+      --port N (default: any free port)
 
 Options for every command:
   --db DIR              library folder (default: $DOCUMIND_DB, else DocuMind's user-data folder)
@@ -25,7 +27,7 @@ Options for every command:
 export class UsageError extends Error {}
 
 export interface CommandLine {
-  command: 'ingest' | 'search' | 'ask' | 'docs' | 'rm' | 'reindex' | 'eval' | 'help'
+  command: 'ingest' | 'search' | 'ask' | 'docs' | 'rm' | 'reindex' | 'eval' | 'serve' | 'help'
   args: string[]
   libraryDir: string
   /** Whether --db was given (eval then uses it instead of a temporary library). */
@@ -40,7 +42,7 @@ export interface CommandLine {
   port?: number
 }
 
-const COMMANDS = new Set(['ingest', 'search', 'ask', 'docs', 'rm', 'reindex', 'eval', 'help'])
+const COMMANDS = new Set(['ingest', 'search', 'ask', 'docs', 'rm', 'reindex', 'eval', 'serve', 'help'])
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): CommandLine {
   let parsed

@@ -10,6 +10,7 @@ import { formatBytes } from '../core/ingest/process'
 import type { Citation, Hit } from '../core/types'
 import type { CommandLine } from './args'
 import { ProgressBar } from './progress'
+import { runServe } from './serve'
 
 const out = (text: string): void => {
   process.stdout.write(text)
@@ -17,6 +18,7 @@ const out = (text: string): void => {
 
 export async function runCommand(line: CommandLine): Promise<number> {
   if (line.command === 'eval') return evaluate(line)
+  if (line.command === 'serve') return runServe(line)
   const engine = new Engine({ libraryDir: line.libraryDir, ollamaHost: line.ollamaHost })
   try {
     switch (line.command) {
