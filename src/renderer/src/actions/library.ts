@@ -81,11 +81,19 @@ export async function importDropped(files: DroppedFile[]): Promise<void> {
   if (result.value.paths.length > 0) await importPaths(result.value.paths)
 }
 
+/**
+ * Paths go to the host in batches: one request for 50 000 paths would be megabytes, more than a
+ * WebSocket frame may carry. The host queues batches that arrive during a run behind it.
+ */
+const PATHS_PER_REQUEST = 1000
+
 export async function importPaths(paths: string[]): Promise<void> {
-  const result = await client().invoke('library.import', { paths })
-  if (!result.ok) {
-    useAppStore.setState({ libraryError: result.error.message })
-    return
+  for (let i = 0; i < paths.length; i += PATHS_PER_REQUEST) {
+    const result = await client().invoke('library.import', { paths: paths.slice(i, i + PATHS_PER_REQUEST) })
+    if (!result.ok) {
+      useAppStore.setState({ libraryError: result.error.message })
+      return
+    }
   }
   await loadImportState()
 }

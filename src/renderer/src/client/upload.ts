@@ -3,6 +3,7 @@
  * paths the host stored them at. A file that cannot be uploaded is reported with its reason and
  * does not stop the others: one unreadable file in a folder of thousands should not lose the rest.
  */
+import { z } from 'zod'
 import { ErrorValueSchema, UploadResponseSchema, WEB_ROUTES, type DroppedFile, type Result } from '../../../shared/contract'
 import type { DropFailure, DropProgress } from './types'
 
@@ -57,9 +58,8 @@ async function uploadOne(file: Blob, name: string, token: string): Promise<{ ok:
     const parsed = UploadResponseSchema.safeParse(body)
     return parsed.success ? { ok: true, value: parsed.data.path } : { ok: false, error: 'The app answered the upload in a form it does not understand.' }
   }
-  const error = ErrorValueSchema.safeParse(body)
-  if (error.success) return { ok: false, error: error.data.message }
-  const described = typeof body === 'object' && body !== null && 'error' in body ? ErrorValueSchema.safeParse(body.error) : null
-  if (described?.success) return { ok: false, error: described.data.message }
+  // The web host answers a refused upload with { error: "what to do" }.
+  const error = z.object({ error: z.union([z.string(), ErrorValueSchema]) }).safeParse(body)
+  if (error.success) return { ok: false, error: typeof error.data.error === 'string' ? error.data.error : error.data.error.message }
   return { ok: false, error: `The upload was refused (HTTP ${response.status}).` }
 }
