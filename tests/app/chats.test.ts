@@ -133,6 +133,27 @@ describe('chats on disk', () => {
     }
   })
 
+  it('stop their answer when deleted mid-answer, leaving no file behind', async () => {
+    const dir = await freshLibrary()
+    const { service, session } = await openService(dir, fake.url)
+    fake.set({ tokenDelayMs: 30, reply: 'A long answer [1] '.repeat(50) })
+    try {
+      const chatId = await roomFor(service, session)
+      const earlier = fake.requests.length
+      const { answerId } = await call(service, session, 'chat.ask', { chatId, question: QUESTION })
+      await session.waitFor((s) => s.room(chatId).some((e) => e.type === 'token'), 'a token')
+      await call(service, session, 'chats.delete', { chatId })
+      expect(session.room(chatId).find((e) => e.type === 'done' && e.answerId === answerId)).toBeDefined()
+      await fake.settled()
+      expect(fake.requests.slice(earlier).find((r) => r.path === '/api/chat')?.clientClosed).toBe(true)
+      expect(await readdir(join(dir, 'chats'))).toEqual([])
+      expect(await call(service, session, 'chats.list', {})).toEqual([])
+    } finally {
+      fake.set({ tokenDelayMs: 0, reply: 'Python is simpler than shell scripts [1].' })
+      await service.close()
+    }
+  })
+
   it('are searched across, case-insensitively and in Chinese', async () => {
     const dir = await freshLibrary()
     const { service, session } = await openService(dir, fake.url)

@@ -41,10 +41,6 @@ export class AnswerRooms {
 
   constructor(private readonly deps: AnswerDeps) {}
 
-  isAnswering(chatId: string): boolean {
-    return this.running.has(chatId)
-  }
-
   /** Saves the question and starts answering it; the answer arrives as room events. */
   async ask(chatId: string, question: string, docIds?: string[]): Promise<{ questionId: string; answerId: string }> {
     const { chats, broker } = this.deps
@@ -77,18 +73,16 @@ export class AnswerRooms {
         port: workerPort
       }
       void this.stream(answer, task, entry)
-        .then(
-          (end) => {
-            // The room is free before anyone hears the answer ended, so a question sent the
-            // moment `done` arrives is not refused as busy.
-            this.running.delete(chatId)
-            broker.publish(end)
-          },
-          (error: unknown) => console.error('documind: an answer could not be finished:', error)
-        )
-        .finally(() => {
-          this.running.delete(chatId)
+        .catch((error: unknown): RoomEvent => {
+          console.error('documind: an answer could not be finished:', error)
+          return { type: 'error', chatId, answerId: answer.id, error: { code: 'internal', message: INTERNAL_MESSAGE } }
+        })
+        .then((end) => {
+          // The room is free before anyone hears the answer ended, so a question sent the moment
+          // `done` arrives is not refused as busy (and a question sent then is not forgotten).
+          if (this.running.get(chatId) === entry) this.running.delete(chatId)
           settle()
+          broker.publish(end)
           this.deps.chatsChanged()
         })
       return { questionId: questionMessage.id, answerId: answer.id }
