@@ -131,6 +131,11 @@ describe('requests', () => {
       await call(service, session, 'library.reindex', {})
       expect((await callError(service, session, 'library.reindex', {})).code).toBe('busy')
       expect(await session.importFinished(before)).toMatchObject({ running: false, indexed: 3, error: null })
+      // The query worker's read connection outlived the tables it had open; it still answers.
+      const again = await call(service, session, 'chat.ask', { chatId, question: 'What is ownership in Rust? 所有權' })
+      const end = await session.answerEnd(again.answerId)
+      expect(end.type).toBe('done')
+      expect(end.message!.citations.length).toBeGreaterThan(0)
     } finally {
       await service.close()
     }

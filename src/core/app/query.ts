@@ -87,8 +87,12 @@ async function search(task: QueryTask, signal: AbortSignal): Promise<SearchResul
     result = await hybridSearch(reader, embedder, task.question, options)
   } catch (error) {
     // A re-index drops and rebuilds the tables under this thread's cached handles: reopen once.
-    readers.delete(task.libraryDir)
-    reader.close()
+    // The old connection is closed later, as other questions in this thread may still be reading.
+    const cached = readers.get(task.libraryDir)
+    if (cached && (await cached) === reader) {
+      readers.delete(task.libraryDir)
+      setTimeout(() => reader.close(), 60_000).unref()
+    }
     result = await hybridSearch(await readerFor(task.libraryDir), embedder, task.question, options).catch(() => Promise.reject(error))
   }
   return { ...result, notices: [...notices, ...result.notices] }

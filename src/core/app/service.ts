@@ -6,8 +6,9 @@
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Piscina } from 'piscina'
+import type { z } from 'zod'
 import queryWorkerPath from '../../workers/query.worker?modulePath'
-import { parseRequest, type RequestName, type RequestOutput, type Result, type requests } from '../../shared/contract'
+import { parseRequest, type RequestName, type RequestOutput, type Result, type requests, type SettingsValue } from '../../shared/contract'
 import { Engine } from '../engine'
 import { parseHeadings } from '../retrieval/hybrid'
 import { ensureLanceEnvironment } from '../store/lance'
@@ -21,7 +22,6 @@ import { ModelPulls } from './model-pulls'
 import { OllamaMonitor } from './ollama-monitor'
 import { passageInContext } from './passage'
 import { SettingsStore } from './settings'
-import type { z } from 'zod'
 
 export type { AppSession } from './broker'
 
@@ -64,7 +64,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const broker = new Broker()
   const pool = new Piscina({ filename: queryWorkerPath, minThreads: 0, maxThreads: QUERY_THREADS, concurrentTasksPerWorker: ANSWERS_PER_THREAD, idleTimeout: 300_000 })
   const chatsChanged = (): void => broker.broadcast('chats.changed', {})
-  const currentSettings = (): ReturnType<SettingsStore['get']> => settings.get()
+  const currentSettings = (): SettingsValue => settings.get()
   const answers = new AnswerRooms({ libraryDir, pool, chats, broker, settings: currentSettings, chatsChanged })
   const imports = new ImportRunner({ engine, libraryDir, settings: currentSettings, broadcast: (name, payload) => broker.broadcast(name, payload) })
   const monitor = new OllamaMonitor(() => settings.get().ollamaHost, (status) => broker.broadcast('ollama.status', status))
