@@ -68,9 +68,9 @@ export async function receiveUpload(req: IncomingMessage, res: ServerResponse, u
 
 class UploadTooLarge extends Error {}
 
-function json(res: ServerResponse, status: number, value: unknown): void {
+/** A JSON answer; a refusal also closes the connection rather than read the body it refused. */
+export function json(res: ServerResponse, status: number, value: unknown): void {
   if (res.headersSent) return void res.end()
-  // The body of a refused upload is not read; close the connection rather than drain it.
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...(status >= 400 ? { Connection: 'close' } : {}) })
   res.end(JSON.stringify(value))
 }

@@ -13,7 +13,7 @@ import { WEB_ROUTES } from '../shared/contract'
 import { hostAllowed, refusal } from './guard'
 import { serveConnection } from './socket'
 import { plain, serveStatic } from './static-files'
-import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload } from './upload'
+import { DEFAULT_MAX_UPLOAD_BYTES, json, receiveUpload } from './upload'
 
 export interface WebHostOptions {
   service: AppService
@@ -60,7 +60,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`)
     if (url.pathname === WEB_ROUTES.upload) {
       const refused = refusal(req, url, port, token)
-      if (refused) return plain(res, refused.status, `${refused.reason}\n`, { Connection: 'close' })
+      if (refused) return json(res, refused.status, { error: refused.reason })
       return receiveUpload(req, res, url, uploadsDir, maxUploadBytes)
     }
     if (url.pathname === WEB_ROUTES.socket) return plain(res, 426, 'This address takes WebSocket connections.\n', { Upgrade: 'websocket' })
