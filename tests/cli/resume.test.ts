@@ -1,4 +1,6 @@
+import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { LibraryReader } from '../../src/core/store/reader'
 import { CORPUS, tempDir } from '../engine/support'
@@ -33,10 +35,14 @@ describe.skipIf(!BUILT)('an import killed midway', () => {
     const killed = join(tempDir(), 'killed')
     let kills = 0
     let args = ['ingest', ...sources, '--db', killed, '--json']
+    const journal = join(killed, 'ingest-queue.jsonl')
     for (let round = 0; round < ROUNDS; round++) {
       const run = startCli(args)
-      // Kill at a random moment of the import: anywhere from reading the first files to writing.
-      await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 2500))
+      // Once the queue is on disk (the walk takes milliseconds; a kill before it loses nothing but
+      // the command), kill at a random moment: reading, parsing, embedding or writing.
+      const queued = Date.now()
+      while (!(existsSync(journal) && statSync(journal).size > 0) && Date.now() - queued < 20_000) await delay(20)
+      await delay(Math.random() * 2500)
       run.child.kill('SIGKILL')
       const result = await run.done
       if (result.signal === 'SIGKILL') kills++
