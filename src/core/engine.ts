@@ -191,7 +191,8 @@ export class Engine {
       this.pools = {
         ingest: new Piscina({
           filename: ingestWorkerPath,
-          minThreads: 0,
+          // Threads start with the pool, loading their code while the writer opens the library.
+          minThreads: threads,
           maxThreads: threads,
           idleTimeout: 30_000,
           // A file that makes a parser balloon kills its own thread, not the app.

@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { HEADERS_AND_FOOTERS, formatOf } from '../../src/core/parse/index.ts'
+import { HEADERS_AND_FOOTERS } from '../../src/core/parse/docx.ts'
+import { formatOf } from '../../src/core/parse/index.ts'
 import { ParseFailure, type DocFormat, type ParsedDocument, type ParseFailureCode } from '../../src/core/types.ts'
 import { CORPUS, bytesOf, filesUnder, fullText, parseFile } from './files.ts'
 

@@ -255,6 +255,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       await journal.clear()
     }
     await journal.compact()
+    summary.bytes = bytesDone
     progress(true)
   } finally {
     await store('close', {}).catch(() => undefined)

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs'
 import { opendir, realpath, stat } from 'node:fs/promises'
 import { basename, join, resolve } from 'node:path'
-import { formatOf } from '../parse/index'
+import { formatOf } from '../parse/formats'
 import type { QueuedFile } from './journal'
 
 /** What walking the user's paths found: files to import, and files it will not import. */

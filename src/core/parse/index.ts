@@ -3,67 +3,20 @@
  * bytes become sections of normalised text (`parseDocument`). Runs under plain Node, in a worker
  * thread: no Electron, no DOM.
  */
-import { ParseFailure, type DocFormat, type ParsedDocument } from '../types.ts'
-import { declaredHtmlEncoding, decodeText, sniffText } from '../text/decode.ts'
-import { parseDocx } from './docx.ts'
-import { parseEpub } from './epub.ts'
+import { ParseFailure, type ParsedDocument } from '../types.ts'
+import { declaredHtmlEncoding, decodeText } from '../text/decode.ts'
+import { baseName, extensionOf, formatOf } from './formats.ts'
 import { addHtmlSections, parseHtml } from './html.ts'
 import { parseMarkdown } from './markdown.ts'
-import { parsePdf } from './pdf.ts'
 import { delimitedSections, textSections } from './plain.ts'
 import { SectionList, cleanLine } from './sections.ts'
 
-export { HEADERS_AND_FOOTERS } from './docx.ts'
+export { formatOf } from './formats.ts'
 
 /** Options for one parse. */
 export interface ParseOptions {
   /** Checked between pages and chapters; when it fires, its reason is thrown as is. */
   signal?: AbortSignal
-}
-
-const FORMAT_BY_EXTENSION: Readonly<Record<string, DocFormat>> = {
-  pdf: 'pdf',
-  docx: 'docx',
-  epub: 'epub',
-  html: 'html',
-  htm: 'html',
-  xhtml: 'html',
-  md: 'markdown',
-  markdown: 'markdown',
-  txt: 'text',
-  text: 'text',
-  log: 'text',
-  csv: 'csv',
-  tsv: 'csv'
-}
-
-/** Files that come without an extension but are text by convention, for when no bytes are at hand. */
-const TEXT_FILE_NAMES = /^(?:license|licence|readme|notice|copying|authors|contributors|changelog|changes|history|install|todo|news|thanks)(?:[-_].*)?$/i
-
-function baseName(fileName: string): string {
-  return fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1)
-}
-
-/** The extension in lower case without the dot; '' when the name has none (a leading dot does not count). */
-function extensionOf(fileName: string): string {
-  const name = baseName(fileName)
-  const dot = name.lastIndexOf('.')
-  return dot > 0 ? name.slice(dot + 1).toLowerCase() : ''
-}
-
-/**
- * The format DocuMind reads `fileName` as, or null when it does not read it (images, archives,
- * executables, SVG, …): the caller reports those as skipped. Known extensions decide; a file
- * without an extension (LICENSE, README, NOTICE) is text when its first bytes `head` sniff as
- * text, or, without `head`, when its name is one of the usual text-file names.
- */
-export function formatOf(fileName: string, head?: Uint8Array): DocFormat | null {
-  const extension = extensionOf(fileName)
-  if (extension !== '') return FORMAT_BY_EXTENSION[extension] ?? null
-  const name = baseName(fileName)
-  if (name === '' || name.startsWith('.')) return null
-  if (head !== undefined) return sniffText(head) ? 'text' : null
-  return TEXT_FILE_NAMES.test(name) ? 'text' : null
 }
 
 function parseHtmlFile(bytes: Uint8Array, fileName: string): ParsedDocument {
@@ -112,12 +65,14 @@ export async function parseDocument(bytes: Uint8Array, fileName: string, options
   const format = formatOf(fileName, bytes.subarray(0, 8192))
   try {
     switch (format) {
+      // The PDF, Word and EPUB readers (pdf.js above all) are loaded on first use: a thread that
+      // only ever reads Markdown starts in a fraction of the time.
       case 'pdf':
-        return finish(await parsePdf(bytes, signal))
+        return finish(await (await import('./pdf.ts')).parsePdf(bytes, signal))
       case 'docx':
-        return finish(await parseDocx(bytes, signal))
+        return finish(await (await import('./docx.ts')).parseDocx(bytes, signal))
       case 'epub':
-        return finish(await parseEpub(bytes, signal))
+        return finish(await (await import('./epub.ts')).parseEpub(bytes, signal))
       case 'html':
         return parseHtmlFile(bytes, fileName)
       case 'markdown':
