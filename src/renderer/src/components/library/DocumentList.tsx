@@ -46,7 +46,7 @@ export function DocumentList() {
       <div ref={scrollRef} className="document-scroll" tabIndex={0} aria-label={t('library.count', { count: shown.length })}>
         <ul className="document-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => (
-            <DocumentRow key={shown[item.index].id} doc={shown[item.index]} top={item.start} language={i18n.language} />
+            <DocumentRow key={rowKey(shown[item.index])} doc={shown[item.index]} top={item.start} language={i18n.language} />
           ))}
         </ul>
       </div>
@@ -68,9 +68,19 @@ function DocumentRow({ doc, top, language }: { doc: DocumentValue; top: number; 
       <span className="num">{formatBytes(doc.size, language)}</span>
       <span className="num">{doc.status === 'ready' ? doc.chunks : '–'}</span>
       <span className="num">{doc.pages ?? '–'}</span>
-      <button type="button" className="button button-small" aria-label={t('library.removeLabel', { name })} onClick={() => confirmRemoveDocument(doc.id)}>
-        {t('library.remove')}
-      </button>
+      {/* A file still queued has no id yet: there is nothing to remove until it is read. */}
+      {doc.id ? (
+        <button type="button" className="button button-small" aria-label={t('library.removeLabel', { name })} onClick={() => confirmRemoveDocument(doc.id)}>
+          {t('library.remove')}
+        </button>
+      ) : (
+        <span />
+      )}
     </li>
   )
+}
+
+/** Queued files have no id yet; their path is unique among them. */
+function rowKey(doc: DocumentValue): string {
+  return doc.id || `path:${doc.path}`
 }
