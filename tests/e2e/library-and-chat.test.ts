@@ -1,0 +1,179 @@
+/**
+ * DocuMind in a browser, end to end: the real `documind serve` (its app service, workers and
+ * LanceDB in a temporary library) with a fake Ollama *server*, driven through headless Chromium
+ * the way a user would: drop files, watch the import, ask in English and in Chinese through an
+ * IME composition, open a citation, follow the same stream from a second window, reload.
+ * The steps build on each other, as a user's session does.
+ */
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
+import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
+import { launchBrowser, openPage, saveArtifacts, type LoggedPage } from './support/browser'
+import { dropFiles } from './support/drop'
+import { citingReply } from './support/replies'
+import { startServe, type ServedApp } from './support/serve'
+import { answers, ask, composer, eventually, openView, expectEqual, finishedAnswer, questions, recordStreamStatus } from './support/ui'
+
+const CORPUS = join(import.meta.dirname, '../../../shared/data/corpus-mini')
+const BAD_INPUTS = join(import.meta.dirname, '../../../shared/data/bad-inputs')
+const DROPPED = [
+  'pdf/R-intro.pdf',
+  'pdf/maint-guide.zh-tw.pdf',
+  'html/appetite.html',
+  'docx/sample.docx',
+  'epub/alice.epub',
+  'md/tldr/en/7z.md',
+  'md/trpl-zh-tw/src/ch04-01-what-is-ownership.md'
+].map((path) => join(CORPUS, path))
+
+describe('DocuMind in a browser against documind serve', () => {
+  let fake: FakeOllama
+  let app: ServedApp
+  let browser: Browser
+  const pages: LoggedPage[] = []
+  let chatUrl = ''
+
+  beforeAll(async () => {
+    // Tokens are spaced out so a stream is long enough to be seen in two windows.
+    fake = await startFakeOllama({ reply: citingReply, firstTokenDelayMs: 300, tokenDelayMs: 40 })
+    app = await startServe({ ollamaUrl: fake.url })
+    browser = await launchBrowser()
+    pages.push(await openPage(browser, app.url))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+    await fake?.close()
+  })
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(() => saveArtifacts(`library-and-chat-${task.name}`, pages, app.output()).then(() => undefined))
+  })
+
+  it('imports files dropped on the window, with progress, and lists them ready', async () => {
+    const { page } = pages[0]
+    await openView(page, 'Library')
+    await page.getByRole('heading', { name: 'Library' }).waitFor()
+
+    await dropFiles(page, [...DROPPED, join(BAD_INPUTS, 'truncated.pdf')])
+
+    const panel = page.getByTestId('import-progress')
+    await panel.locator('progress').first().waitFor({ timeout: 15_000 })
+    await panel.getByText(/Imported 7 files \(\d+ passages\)/).waitFor({ timeout: 60_000 })
+    // The broken file is reported with its name and a reason, and does not stop the others.
+    await panel.getByText('1 file could not be imported').waitFor()
+    await panel.getByText('truncated.pdf').waitFor()
+
+    const rows = page.getByTestId('document-row')
+    await eventually(async () => expectEqual(await rows.count(), 8, 'document rows'), 10_000, 'the document list')
+    expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 7, 'ready documents')
+    const failed = page.locator('[data-testid="document-row"][data-status="failed"]')
+    expectEqual(await failed.count(), 1, 'failed documents')
+    const reason = (await failed.locator('.document-error').textContent()) ?? ''
+    if (reason.trim().length < 10) throw new Error(`the failed document shows no reason: "${reason}"`)
+    // A PDF row shows its pages and passages.
+    const pdf = rows.filter({ hasText: 'R-intro' })
+    await pdf.getByText('113', { exact: true }).waitFor()
+  })
+
+  it('streams an English answer with citation chips that open the passage and its page', async () => {
+    const { page } = pages[0]
+    await openView(page, 'Chats')
+    const seen = await recordStreamStatus(page)
+    await ask(page, 'How do I create a vector in R?')
+
+    // While the answer streams: the Stop button, then the text growing.
+    await page.getByRole('button', { name: /Stop/ }).waitFor({ timeout: 10_000 })
+    await page.locator('article[data-message-status="streaming"] .markdown').waitFor({ timeout: 10_000 })
+    const answer = await finishedAnswer(page, 1)
+    expectEqual(await answer.getAttribute('data-message-status'), 'complete', 'answer status')
+    const statuses = await seen()
+    if (!statuses.includes('Searching your documents…')) throw new Error(`never showed "Searching your documents…": ${JSON.stringify(statuses)}`)
+    await answer.getByText('two', { exact: true }).waitFor() // **two** rendered as Markdown
+
+    const chip = answer.locator('.markdown .cite-chip').first()
+    await chip.waitFor()
+    await chip.click()
+    const panel = page.getByTestId('citation-panel')
+    await panel.waitFor()
+    await panel.getByText('R-intro.pdf').waitFor()
+    await panel.getByText(/^Page \d+$/).waitFor()
+    const passage = (await panel.locator('.passage-text').textContent()) ?? ''
+    if (passage.trim().length < 20) throw new Error(`the passage is empty: "${passage}"`)
+    // Without a desktop host, "Open file" is answered 'unsupported' and the button goes away.
+    await panel.getByRole('button', { name: 'Open file' }).click()
+    await panel.getByText('Opening files needs the desktop app.').waitFor()
+    await page.keyboard.press('Escape')
+    await panel.waitFor({ state: 'detached' })
+    chatUrl = page.url()
+    if (!/#\/chat\/.+/.test(chatUrl)) throw new Error(`the chat is not in the address: ${chatUrl}`)
+  })
+
+  it('sends a Chinese question only once the IME composition has ended', async () => {
+    const { page } = pages[0]
+    const box = composer(page)
+    await box.click()
+    await box.dispatchEvent('compositionstart', { data: '' })
+    await page.keyboard.insertText('如何建立 Debian 套件？')
+    // Enter that confirms the composition must not send.
+    await page.keyboard.press('Enter')
+    await page.waitForTimeout(500)
+    expectEqual(await questions(page).count(), 1, 'questions after Enter during composition')
+    if (!(await box.inputValue()).includes('如何建立 Debian 套件？')) throw new Error('the composed text left the box')
+
+    await box.dispatchEvent('compositionend', { data: '如何建立 Debian 套件？' })
+    await page.keyboard.press('Enter')
+    await eventually(async () => expectEqual(await questions(page).count(), 2, 'questions'), 10_000, 'the Chinese question to be sent')
+    expectEqual(((await questions(page).nth(1).textContent()) ?? '').trim(), '如何建立 Debian 套件？', 'the question sent')
+    expectEqual(await box.inputValue(), '', 'the composer after sending')
+
+    const answer = await finishedAnswer(page, 2)
+    await answer.getByText(/建立套件之前/).waitFor()
+    await answer.locator('.markdown .cite-chip').first().click()
+    const panel = page.getByTestId('citation-panel')
+    await panel.getByText('Debian 新維護人員手冊', { exact: true }).waitFor()
+    await panel.getByText(/^Page \d+$/).waitFor()
+    await panel.getByRole('button', { name: 'Close' }).click()
+  })
+
+  it('shows the same stream in a second window on the same chat', async () => {
+    const second = await openPage(browser, chatUrl)
+    pages.push(second)
+    await eventually(async () => expectEqual(await answers(second.page).count(), 2, 'answers in the second window'), 15_000, 'the chat in the second window')
+
+    const { page } = pages[0]
+    await ask(page, 'What does R do with missing values?')
+    // The second window did nothing but watch: it sees the answer being written, then done.
+    const streaming = second.page.locator('article[data-message-status="streaming"] .markdown')
+    await streaming.waitFor({ timeout: 10_000 })
+    const partial = (await streaming.textContent()) ?? ''
+    const inSecond = await finishedAnswer(second.page, 3)
+    const inFirst = await finishedAnswer(page, 3)
+    const finalText = (await inSecond.locator('.markdown').textContent()) ?? ''
+    expectEqual(finalText, (await inFirst.locator('.markdown').textContent()) ?? '', 'the answer in both windows')
+    if (!finalText.startsWith(partial.slice(0, 20)) || partial.length >= finalText.length) {
+      throw new Error(`the second window did not see the answer grow: "${partial}" then "${finalText}"`)
+    }
+    expectEqual(await questions(second.page).count(), 3, 'questions in the second window')
+    if ((await inSecond.locator('.cite-chip').count()) === 0) throw new Error('no citation chips in the second window')
+  })
+
+  it('keeps the chat and its citations after a reload', async () => {
+    const { page } = pages[0]
+    await page.reload()
+    await eventually(async () => expectEqual(await answers(page).count(), 3, 'answers after reload'), 15_000, 'the chat after reload')
+    expectEqual(await questions(page).count(), 3, 'questions after reload')
+    // The chat is listed under its first question, which named it.
+    await page.getByRole('navigation', { name: 'Chats' }).getByText('How do I create a vector in R?').waitFor()
+    const first = answers(page).first()
+    await first.getByText('two', { exact: true }).waitFor()
+    await first.locator('.sources').getByText('R-intro.pdf').first().waitFor()
+    await first.locator('.markdown .cite-chip').first().click()
+    const panel = page.getByTestId('citation-panel')
+    await panel.getByText(/^Page \d+$/).waitFor()
+    const passage = (await panel.locator('.passage-text').textContent()) ?? ''
+    if (passage.trim().length < 20) throw new Error(`the passage is empty after reload: "${passage}"`)
+  })
+})

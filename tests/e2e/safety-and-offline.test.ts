@@ -1,0 +1,109 @@
+/**
+ * What must hold whatever a model says and whether or not it is running: HTML, script and
+ * `javascript:` links in an answer show as text and run nothing; with Ollama gone, a banner says
+ * so and questions still get extractive answers with their sources. Real `documind serve`, fake
+ * Ollama server, headless Chromium.
+ */
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
+import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
+import { launchBrowser, openPage, saveArtifacts, type LoggedPage } from './support/browser'
+import { dropFiles } from './support/drop'
+import { startServe, type ServedApp } from './support/serve'
+import { answers, ask, eventually, expectEqual, finishedAnswer, openView } from './support/ui'
+
+const CORPUS = join(import.meta.dirname, '../../../shared/data/corpus-mini')
+
+const HOSTILE_REPLY = [
+  'Use `7z x` to extract [1].',
+  '',
+  '<script>window.__pwned=1</script>',
+  '',
+  '<img src=x onerror="window.__pwned=1">',
+  '',
+  '[click](javascript:window.__pwned=1)'
+].join('\n')
+
+describe('answers that cannot hurt, and answers without a model', () => {
+  let fake: FakeOllama
+  let app: ServedApp
+  let browser: Browser
+  const pages: LoggedPage[] = []
+
+  beforeAll(async () => {
+    fake = await startFakeOllama({ reply: HOSTILE_REPLY })
+    app = await startServe({ ollamaUrl: fake.url })
+    browser = await launchBrowser()
+    const opened = await openPage(browser, app.url)
+    pages.push(opened)
+    const { page } = opened
+    await openView(page, 'Library')
+    await dropFiles(page, [join(CORPUS, 'md/tldr/en/7z.md'), join(CORPUS, 'html/appetite.html')])
+    await eventually(async () => expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 2, 'ready documents'), 60_000, 'the import')
+    await openView(page, 'Chats')
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+    await fake?.close()
+  })
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(() => saveArtifacts(`safety-and-offline-${task.name}`, pages, app.output()).then(() => undefined))
+  })
+
+  it('shows HTML, script and javascript: links from the model as text, and runs none of it', async () => {
+    const { page } = pages[0]
+    await ask(page, 'How do I extract a 7z archive?')
+    const answer = await finishedAnswer(page, 1)
+
+    // The markup is there for the user to read, as text.
+    await answer.getByText('<script>window.__pwned=1</script>').waitFor()
+    await answer.getByText('<img src=x onerror="window.__pwned=1">').waitFor()
+    const dom = await page.evaluate(() => ({
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      scripts: document.querySelectorAll('main script').length,
+      images: document.querySelectorAll('main img').length,
+      handlers: document.querySelectorAll('main [onerror], main [onclick], main [onload]').length,
+      scriptLinks: document.querySelectorAll('main [href^="javascript:" i], main [src^="javascript:" i]').length
+    }))
+    expectEqual(dom.pwned, undefined, 'window.__pwned')
+    expectEqual(dom.scripts, 0, '<script> elements in the page')
+    expectEqual(dom.images, 0, '<img> elements in the page')
+    expectEqual(dom.handlers, 0, 'inline event handlers in the page')
+    expectEqual(dom.scriptLinks, 0, 'javascript: URLs in the page')
+
+    // The link's words are shown; clicking them goes nowhere and runs nothing.
+    const before = page.url()
+    const pagesBefore = page.context().pages().length
+    await answer.getByText('click', { exact: true }).click()
+    await page.waitForTimeout(300)
+    expectEqual(page.url(), before, 'the address after clicking the link')
+    expectEqual(page.context().pages().length, pagesBefore, 'windows after clicking the link')
+    expectEqual(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined, 'window.__pwned after clicking')
+  })
+
+  it('says Ollama is unreachable and what still works, and still answers extractively', async () => {
+    const { page } = pages[0]
+    await fake.stop()
+    const banner = page.getByTestId('ollama-banner')
+    // The host checks the model server every few seconds and tells every window.
+    await banner.waitFor({ timeout: 15_000 })
+    await banner.getByText('The local model (Ollama) is not reachable').waitFor()
+    await banner.getByText(/still import documents, search them and get extractive answers/).waitFor()
+
+    await ask(page, 'How do I extract a 7z archive?')
+    const answer = await finishedAnswer(page, 2)
+    expectEqual(await answer.getAttribute('data-message-status'), 'complete', 'the extractive answer')
+    await answer.locator('.notice-extractive').waitFor()
+    if ((await answer.locator('.cite-chip').count()) === 0) throw new Error('the extractive answer cites nothing')
+    await answer.locator('.sources').getByText('7z').first().waitFor()
+    expectEqual(await answers(page).count(), 2, 'answers')
+
+    // And when it comes back, the banner goes.
+    await fake.restart()
+    await banner.waitFor({ state: 'detached', timeout: 15_000 })
+  })
+})
