@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { IngestJournal } from './ingest/journal'
-import { libraryPaths } from './store/library'
+import { asLibraryError, libraryPaths } from './store/library'
 import type { LibraryReader } from './store/reader'
 import type { DocumentStatus } from './store/schema'
 import type { DocFormat } from './types'
@@ -25,7 +25,7 @@ export interface DocumentSummary {
 
 /** Imported and failed documents from the library, then files still waiting in the import queue. */
 export async function listDocuments(reader: LibraryReader, libraryDir: string): Promise<DocumentSummary[]> {
-  const rows = [...(await reader.documentsById()).values()]
+  const rows = [...(await reader.documentsById().catch((error: unknown) => Promise.reject(asLibraryError(error, libraryDir)))).values()]
   const docs: DocumentSummary[] = rows.map((row) => ({
     id: row.id,
     path: row.path,

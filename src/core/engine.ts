@@ -12,7 +12,7 @@ import { IngestJournal } from './ingest/journal'
 import { createOllamaGateway } from './llm/ollama'
 import type { ModelGateway } from './llm/gateway'
 import { hybridSearch, type SearchResult } from './retrieval/hybrid'
-import { checkEmbedder, libraryPaths, readMeta } from './store/library'
+import { LibraryError, asLibraryError, checkEmbedder, libraryPaths, readMeta } from './store/library'
 import { LibraryReader, type ChunkRow } from './store/reader'
 import { unwrapWriterResult, type WriterResult } from './store/writer-protocol'
 import type { Answer, Hit } from './types'
@@ -68,11 +68,16 @@ export class Engine {
     const choice = request.embedder ?? (await this.recordedChoice())
     const spec = await this.specOf(choice, request.signal)
     checkEmbedder(await readMeta(this.libraryDir), spec)
-    return runIngest(
-      paths.map((path) => resolve(path)),
-      this.workerPools(),
-      { libraryDir: this.libraryDir, embedder: choice, embedderSpec: spec, signal: request.signal, onEvent: request.onEvent, maxBytes: request.maxBytes, fileTimeoutMs: request.fileTimeoutMs }
-    )
+    try {
+      return await runIngest(
+        paths.map((path) => resolve(path)),
+        this.workerPools(),
+        { libraryDir: this.libraryDir, embedder: choice, embedderSpec: spec, signal: request.signal, onEvent: request.onEvent, maxBytes: request.maxBytes, fileTimeoutMs: request.fileTimeoutMs }
+      )
+    } catch (error) {
+      // A full disk or a read-only folder, whether met by LanceDB or by the queue's journal.
+      throw asLibraryError(error, this.libraryDir)
+    }
   }
 
   /** True when an earlier import left files in the queue (it was cancelled by a crash or a quit). */
@@ -85,7 +90,14 @@ export class Engine {
    * the old index is dropped first, so vectors of two embedders are never mixed.
    */
   async reindex(request: IngestRequest = {}): Promise<IngestSummary> {
-    const docs = await this.documents()
+    const docs = await this.documents().catch((error: unknown) => {
+      if (!(error instanceof LibraryError && error.code === 'corrupt')) throw error
+      throw new LibraryError(
+        'corrupt',
+        `${error.message.replace(/ re-index to rebuild.*$/, '')} The damaged part is the document list itself, so DocuMind cannot tell ` +
+          `which files to read again. Move the folder ${libraryPaths(this.libraryDir).db} aside and import your folders again; your chats are kept.`
+      )
+    })
     const choice = request.embedder ?? (await this.recordedChoice())
     const spec = await this.specOf(choice, request.signal)
     this.reader?.close()
@@ -194,6 +206,8 @@ export class Engine {
           // Threads start with the pool, loading their code while the writer opens the library.
           minThreads: threads,
           maxThreads: threads,
+          concurrentTasksPerWorker: Number(process.env.DM_TPW ?? 1),
+          atomics: (process.env.DM_ATOMICS ?? 'sync') as 'sync',
           idleTimeout: 30_000,
           // A file that makes a parser balloon kills its own thread, not the app.
           resourceLimits: { maxOldGenerationSizeMb: 2048 }

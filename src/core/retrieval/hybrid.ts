@@ -1,7 +1,7 @@
 import { basename } from 'node:path'
 import type { Embedder } from '../embed/embedder'
 import { loadLance } from '../store/lance'
-import { checkEmbedder } from '../store/library'
+import { asLibraryError, checkEmbedder } from '../store/library'
 import { HIT_COLUMNS, type ChunkRow, type LibraryReader } from '../store/reader'
 import type { DocumentRecord } from '../store/schema'
 import { sqlString } from '../store/writer'
@@ -33,6 +33,15 @@ export interface SearchResult {
  * row names, are returned; a document being written is invisible until its row says it is ready.
  */
 export async function hybridSearch(reader: LibraryReader, embedder: Embedder | null, query: string, options: SearchOptions = {}): Promise<SearchResult> {
+  try {
+    return await searchLegs(reader, embedder, query, options)
+  } catch (error) {
+    // A damaged table becomes a LibraryError that says how to rebuild, not a LanceDB stack.
+    throw asLibraryError(error, reader.dir)
+  }
+}
+
+async function searchLegs(reader: LibraryReader, embedder: Embedder | null, query: string, options: SearchOptions): Promise<SearchResult> {
   const k = options.k ?? 8
   const candidates = options.candidates ?? Math.max(4 * k, 50)
   const notices: string[] = []

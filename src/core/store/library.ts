@@ -73,17 +73,46 @@ export async function ensureWritableLibrary(dir: string): Promise<void> {
   }
 }
 
-/** Translates file-system errors into messages a person can act on. */
+/** Translates file-system errors (Node's, or LanceDB's "os error N") into messages a person can act on. */
 export function asLibraryError(error: unknown, dir: string): Error {
   if (error instanceof LibraryError) return error
-  const code = (error as NodeJS.ErrnoException).code
+  // LanceDB's native errors carry a code of their own ('GenericFailure'); only errno codes count here.
+  const nodeCode = (error as NodeJS.ErrnoException).code
+  const code = typeof nodeCode === 'string' && /^E[A-Z]+$/.test(nodeCode) ? nodeCode : lanceOsError(error)
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new LibraryError('unwritable', `DocuMind cannot write to the library folder ${dir}: permission denied. Choose another folder (--db or DOCUMIND_DB) or fix its permissions.`)
+    return new LibraryError('unwritable', `DocuMind cannot write to the library folder ${dir}: ${code === 'EROFS' ? 'the disk is read-only' : 'permission denied'}. Choose another folder (--db or DOCUMIND_DB) or fix its permissions; what is already imported can still be searched.`)
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new LibraryError('no-space', `The disk holding ${dir} is full. Free some space and import again; nothing already imported was lost.`)
+    return new LibraryError('no-space', `The disk holding ${dir} is full. Free some space and import again: the import resumes where it stopped, and nothing already imported was lost.`)
+  }
+  if (isDamagedTable(error)) {
+    return new LibraryError(
+      'corrupt',
+      `The library's index in ${dir} is damaged and cannot be read (${lanceDetail(error)}). Your documents themselves are untouched: ` +
+        're-index to rebuild it from them (documind reindex, or Re-index in the Library view).'
+    )
   }
   return error instanceof Error ? error : new Error(String(error))
+}
+
+/** LanceDB's words for a data or index file that is missing, truncated or unreadable. */
+function isDamagedTable(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error)
+  return /LanceError\((IO|Corrupt\w*|Arrow)\)|failed to fill whole buffer|Not found: .*\.(lance|manifest|idx)|unexpected end of file|Invalid (file|manifest)/i.test(message)
+}
+
+/** The gist of a LanceDB error, without the Rust source locations. */
+function lanceDetail(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const gist = /LanceError\(\w+\): ([^,]+)/.exec(message)?.[1] ?? message
+  return gist.replace(/\s+/g, ' ').trim().slice(0, 160)
+}
+
+/** LanceDB reports I/O failures as text ("No space left on device (os error 28)"); find the errno. */
+function lanceOsError(error: unknown): string | undefined {
+  const match = /\(os error (\d+)\)/.exec(error instanceof Error ? error.message : String(error))
+  const errno = match ? Number(match[1]) : NaN
+  return ({ 1: 'EPERM', 13: 'EACCES', 28: 'ENOSPC', 30: 'EROFS', 122: 'EDQUOT' } as Record<number, string>)[errno]
 }
 
 /** The error for a search or import with an embedder other than the one that built the library. */
