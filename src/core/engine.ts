@@ -24,6 +24,8 @@ export interface EngineConfig {
   ollamaHost: string
   /** Threads for parsing and embedding; default: one per core. */
   ingestThreads?: number
+  /** Heap limit of each ingest thread, in MB: a file that needs more fails as 'crashed'. Default 2048. */
+  ingestHeapMb?: number
 }
 
 export interface IngestRequest {
@@ -210,7 +212,7 @@ export class Engine {
           atomics: (process.env.DM_ATOMICS ?? 'sync') as 'sync',
           idleTimeout: 30_000,
           // A file that makes a parser balloon kills its own thread, not the app.
-          resourceLimits: { maxOldGenerationSizeMb: 2048 }
+          resourceLimits: { maxOldGenerationSizeMb: this.config.ingestHeapMb ?? 2048 }
         }),
         // The store worker exports one function per task and no default; `name` names the one Piscina checks at start.
         store: new Piscina({ filename: storeWorkerPath, name: 'open', minThreads: 1, maxThreads: 1, idleTimeout: 60_000 })

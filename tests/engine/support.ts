@@ -27,8 +27,8 @@ export async function closedOllamaUrl(): Promise<string> {
 }
 
 /** An engine on a fresh library, closed after the test file. */
-export function testEngine(options: { ollamaHost: string; libraryDir?: string }): Engine {
-  const engine = new Engine({ libraryDir: options.libraryDir ?? join(tempDir(), 'library'), ollamaHost: options.ollamaHost })
+export function testEngine(options: { ollamaHost: string; libraryDir?: string; ingestHeapMb?: number }): Engine {
+  const engine = new Engine({ libraryDir: options.libraryDir ?? join(tempDir(), 'library'), ollamaHost: options.ollamaHost, ingestHeapMb: options.ingestHeapMb })
   afterAll(() => engine.close())
   return engine
 }
