@@ -55,7 +55,8 @@ export const llmMessages = {
     `The model "${model}" is not installed in Ollama. Pull it (ollama pull ${model}) or choose another model.`,
   modelNotInLibrary: (model: string) =>
     `Ollama could not find "${model}" in its library. Check the spelling of the name, e.g. llama3.2 or qwen2.5:7b.`,
-  serverError: (host: string, detail: string) => `Ollama at ${host} reported an error: ${detail}`,
+  serverError: (host: string, detail: string) =>
+    `Ollama at ${host} reported an error: ${sentence(detail)} Try again; if it keeps happening, restart Ollama (its log says more).`,
   badStream: (host: string, detail: string) =>
     `Ollama at ${host} sent a response DocuMind could not read (${detail}). Try again; if it keeps happening, update Ollama.`,
   firstTokenTimeout: (model: string, ms: number) =>
@@ -63,4 +64,10 @@ export const llmMessages = {
   interrupted: (host: string) =>
     `The connection to Ollama at ${host} dropped before the answer was finished. Check that Ollama is still running.`,
   aborted: () => 'Stopped.'
+}
+
+/** Ollama's own error text as a sentence, so the advice after it does not run on from it. */
+function sentence(detail: string): string {
+  const trimmed = detail.trim()
+  return /[.!?。]$/.test(trimmed) ? trimmed : `${trimmed}.`
 }
