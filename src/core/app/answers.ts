@@ -34,6 +34,8 @@ export interface AnswerDeps {
   settings: () => SettingsValue
   /** Called when a chat's list entry changes (new message, new title). */
   chatsChanged: () => void
+  /** See AppServiceOptions.firstTokenTimeoutMs; absent keeps the gateway's default. */
+  firstTokenTimeoutMs?: number
 }
 
 export class AnswerRooms {
@@ -70,6 +72,7 @@ export class AnswerRooms {
         docIds,
         model: settings.chatModel ?? undefined,
         k: HITS_WANTED,
+        firstTokenTimeoutMs: this.deps.firstTokenTimeoutMs,
         port: workerPort
       }
       void this.stream(answer, task, entry)

@@ -28,6 +28,8 @@ export interface QueryTask {
   /** The chat model chosen in Settings; absent picks the first installed one. */
   model?: string
   k: number
+  /** How long to wait for the model's first token; absent keeps the gateway's default. */
+  firstTokenTimeoutMs?: number
   port: MessagePort
 }
 
@@ -64,6 +66,7 @@ export async function runQuery(task: QueryTask): Promise<void> {
       model: task.model,
       history: task.history,
       signal: controller.signal,
+      firstTokenTimeoutMs: task.firstTokenTimeoutMs,
       onToken: (text) => post({ type: 'token', text })
     })
     post({ type: 'done', answer, notices: result.notices })

@@ -36,6 +36,12 @@ export interface AppServiceOptions {
   openFile?: (path: string) => Promise<void>
   /** Shows the system's file picker (desktop only); absent -> 'unsupported'. */
   pickPaths?: (folders: boolean) => Promise<string[]>
+  /**
+   * How long an answer waits for the model's first token before it quotes the best passages
+   * instead, saying why. Default: the gateway's 120 s, since a large model can take that long to
+   * load; a host (or a test) that knows its models load faster can say so.
+   */
+  firstTokenTimeoutMs?: number
 }
 
 /** The app as a host sees it: sessions connect, send requests, and receive events. */
@@ -65,7 +71,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const pool = new Piscina({ filename: queryWorkerPath, minThreads: 0, maxThreads: QUERY_THREADS, concurrentTasksPerWorker: ANSWERS_PER_THREAD, idleTimeout: 300_000 })
   const chatsChanged = (): void => broker.broadcast('chats.changed', {})
   const currentSettings = (): SettingsValue => settings.get()
-  const answers = new AnswerRooms({ libraryDir, pool, chats, broker, settings: currentSettings, chatsChanged })
+  const answers = new AnswerRooms({ libraryDir, pool, chats, broker, settings: currentSettings, chatsChanged, firstTokenTimeoutMs: options.firstTokenTimeoutMs })
   const imports = new ImportRunner({ engine, libraryDir, settings: currentSettings, broadcast: (name, payload) => broker.broadcast(name, payload) })
   const monitor = new OllamaMonitor(() => settings.get().ollamaHost, (status) => broker.broadcast('ollama.status', status))
   const pulls = new ModelPulls(() => settings.get().ollamaHost, (name, payload) => broker.broadcast(name, payload), () => void monitor.check())
