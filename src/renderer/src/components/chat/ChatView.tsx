@@ -15,9 +15,10 @@ export function ChatView() {
   return (
     <section className="chat-view" aria-labelledby="chat-title">
       {chatId ? <ChatHeader chatId={chatId} /> : <h1 id="chat-title" className="visually-hidden">DocuMind</h1>}
-      {chatId ? <ChatBody key={chatId} chatId={chatId} /> : <Welcome />}
+      {/* Keyed by chat so scroll position and stream status start afresh; the two keys must differ, being siblings. */}
+      {chatId ? <ChatBody key={`messages:${chatId}`} chatId={chatId} /> : <Welcome />}
       <RoomError chatId={chatId} />
-      <StreamAnnouncer key={chatId} chatId={chatId} />
+      <StreamAnnouncer key={`status:${chatId ?? ''}`} chatId={chatId} />
       <Composer chatId={chatId} />
     </section>
   )

@@ -45,8 +45,8 @@ export function CitationPanel() {
         <dd className="citation-document" title={passage?.path ?? citation.path}>
           {passage?.document ?? citation.document}
         </dd>
-        <dt className="visually-hidden">{t('citation.pageLabel')}</dt>
-        <dd className="citation-page">{page !== null ? t('citation.page', { page }) : t('citation.noPage')}</dd>
+        <dt>{t('citation.pageLabel')}</dt>
+        <dd className="citation-page">{page !== null ? page : t('citation.noPage')}</dd>
         {headings.length > 0 ? (
           <>
             <dt>{t('citation.section')}</dt>
