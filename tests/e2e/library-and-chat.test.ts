@@ -13,7 +13,7 @@ import { launchBrowser, openPage, saveArtifacts, type LoggedPage } from './suppo
 import { dropFiles } from './support/drop'
 import { citingReply } from './support/replies'
 import { startServe, type ServedApp } from './support/serve'
-import { answers, ask, composer, eventually, openView, expectEqual, finishedAnswer, questions, recordStreamStatus } from './support/ui'
+import { answers, ask, citationPanelPage, composer, eventually, expectEqual, finishedAnswer, openView, questions, recordStreamStatus } from './support/ui'
 
 const CORPUS = join(import.meta.dirname, '../../../shared/data/corpus-mini')
 const BAD_INPUTS = join(import.meta.dirname, '../../../shared/data/bad-inputs')
@@ -95,11 +95,14 @@ describe('DocuMind in a browser against documind serve', () => {
 
     const chip = answer.locator('.markdown .cite-chip').first()
     await chip.waitFor()
+    // The answer's source list names the cited document and page; the panel must show the same.
+    const listed = answer.locator('.source-list li').filter({ has: page.getByRole('button', { name: new RegExp(`^Source ${await chip.textContent()}:`) }) })
+    const listedPage = ((await listed.locator('.source-page').textContent()) ?? '').trim()
     await chip.click()
     const panel = page.getByTestId('citation-panel')
     await panel.waitFor()
-    await panel.getByText('R-intro.pdf').waitFor()
-    await panel.getByText(/^Page \d+$/).waitFor()
+    await panel.getByText('R-intro.pdf', { exact: true }).waitFor()
+    expectEqual(`Page ${await citationPanelPage(page)}`, listedPage, 'the page of the passage')
     const passage = (await panel.locator('.passage-text').textContent()) ?? ''
     if (passage.trim().length < 20) throw new Error(`the passage is empty: "${passage}"`)
     // Without a desktop host, "Open file" is answered 'unsupported' and the button goes away.
@@ -134,7 +137,7 @@ describe('DocuMind in a browser against documind serve', () => {
     await answer.locator('.markdown .cite-chip').first().click()
     const panel = page.getByTestId('citation-panel')
     await panel.getByText('Debian 新維護人員手冊', { exact: true }).waitFor()
-    await panel.getByText(/^Page \d+$/).waitFor()
+    await citationPanelPage(page)
     await panel.getByRole('button', { name: 'Close' }).click()
   })
 
@@ -172,8 +175,31 @@ describe('DocuMind in a browser against documind serve', () => {
     await first.locator('.sources').getByText('R-intro.pdf').first().waitFor()
     await first.locator('.markdown .cite-chip').first().click()
     const panel = page.getByTestId('citation-panel')
-    await panel.getByText(/^Page \d+$/).waitFor()
+    await citationPanelPage(page)
     const passage = (await panel.locator('.passage-text').textContent()) ?? ''
     if (passage.trim().length < 20) throw new Error(`the passage is empty after reload: "${passage}"`)
+  })
+
+  it('keeps chats apart: a new chat starts empty, search finds the first, and switching back shows it whole', async () => {
+    const { page } = pages[0]
+    await page.getByRole('button', { name: '+ New chat' }).click()
+    await page.getByRole('heading', { name: 'Ask your documents' }).waitFor()
+    expectEqual(await page.locator('article').count(), 0, 'messages shown in a new chat')
+    await ask(page, 'What is 7z?')
+    await finishedAnswer(page, 1)
+    expectEqual(await questions(page).count(), 1, 'questions in the new chat')
+
+    // Most recent first, named after its first question.
+    const list = page.getByRole('navigation', { name: 'Chats', exact: true }).getByRole('button')
+    await eventually(async () => expectEqual(((await list.first().locator('.chat-item-title').textContent()) ?? '').trim(), 'What is 7z?', 'the first chat in the list'), 10_000, 'the list order')
+
+    // Only the first chat has this phrase (its first question).
+    await page.getByRole('searchbox', { name: 'Search all chats' }).fill('vector in R')
+    const hits = page.getByRole('navigation', { name: 'Search results' }).getByRole('button')
+    await hits.first().waitFor()
+    await eventually(async () => expectEqual(await hits.filter({ hasText: 'What is 7z?' }).count(), 0, 'hits from the other chat'), 5_000)
+    await hits.filter({ hasText: 'How do I create a vector in R?' }).first().click()
+    await eventually(async () => expectEqual(await questions(page).count(), 3, 'questions after switching back'), 10_000, 'the first chat')
+    expectEqual(await answers(page).count(), 3, 'answers after switching back')
   })
 })

@@ -81,3 +81,17 @@ export async function recordStreamStatus(page: Page): Promise<() => Promise<stri
 export async function openView(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: /^(Main|主選單)$/ }).getByRole('button', { name, exact: true }).click()
 }
+
+/** The page number the citation panel shows for its passage, once it shows one. */
+export async function citationPanelPage(page: Page): Promise<number> {
+  const cell = page.getByTestId('citation-panel').locator('.citation-page')
+  return eventually(
+    async () => {
+      const text = ((await cell.textContent({ timeout: 500 })) ?? '').trim()
+      if (!/^\d+$/.test(text)) throw new Error(`the page cell shows "${text}"`)
+      return Number(text)
+    },
+    10_000,
+    'the passage page'
+  )
+}
