@@ -12,11 +12,20 @@ export function CitationPanel() {
   const panel = useAppStore((s) => s.citationPanel)
   const canOpenFiles = useAppStore((s) => s.canOpenFiles)
   const headingRef = useRef<HTMLHeadingElement>(null)
+  const passageRef = useRef<HTMLQuoteElement>(null)
+  const markRef = useRef<HTMLElement>(null)
 
   // Focus follows the panel, so keyboard users land in it; Escape closes it.
   useEffect(() => {
     if (panel) headingRef.current?.focus()
   }, [panel?.citation])
+  // The text before the passage can be long: start the view at the passage itself. Scrolled by
+  // hand, because scrollIntoView would also scroll the window's own (overflow: hidden) boxes.
+  useEffect(() => {
+    const box = passageRef.current
+    const mark = markRef.current
+    if (box && mark) box.scrollTop = Math.max(0, mark.offsetTop - 12)
+  }, [panel?.passage])
   useEffect(() => {
     if (!panel) return
     const onKey = (event: KeyboardEvent): void => {
@@ -59,11 +68,13 @@ export function CitationPanel() {
           {error.message}
         </p>
       ) : (
-        <blockquote className="passage" aria-busy={passage === null}>
+        <blockquote className="passage" aria-busy={passage === null} ref={passageRef}>
           {passage ? (
             <>
               {passage.before ? <span className="passage-context">{passage.before}</span> : null}
-              <mark className="passage-text">{passage.text}</mark>
+              <mark className="passage-text" ref={markRef}>
+                {passage.text}
+              </mark>
               {passage.after ? <span className="passage-context">{passage.after}</span> : null}
             </>
           ) : (
