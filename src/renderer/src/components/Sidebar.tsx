@@ -28,7 +28,15 @@ export function Sidebar() {
       <button type="button" className="button button-primary new-chat" onClick={() => void createChat()}>
         + {t('chats.new')}
       </button>
-      <input type="search" className="input chat-search" placeholder={t('chats.search')} aria-label={t('chats.search')} value={query} onChange={(event) => searchChats(event.target.value)} />
+      <input
+        type="search"
+        className="input chat-search"
+        placeholder={t('chats.search')}
+        aria-label={t('chats.search')}
+        value={query}
+        onChange={(event) => searchChats(event.target.value)}
+        onKeyDown={(event) => event.key === 'Escape' && searchChats('')}
+      />
       {query.trim() ? <SearchResults /> : <ChatList />}
     </aside>
   )

@@ -4,7 +4,7 @@
  * scrolls up, then offers a "jump to latest" button instead of pulling them back down.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useLayoutEffect, useRef, useState } from 'react'
+import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { MessageValue } from '../../../../shared/contract'
 import type { StreamState } from '../../store'
@@ -14,6 +14,7 @@ type Row = { kind: 'message'; message: MessageValue } | { kind: 'stream'; stream
 
 // How close to the bottom still counts as "at the bottom" (a line's height, roughly).
 const BOTTOM_SLACK_PX = 48
+const SCROLL_UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home'])
 
 export function MessageList({ messages, stream }: { messages: MessageValue[]; stream: StreamState | undefined }) {
   const { t } = useTranslation()
@@ -49,6 +50,15 @@ export function MessageList({ messages, stream }: { messages: MessageValue[]; st
     setFollowing(atBottom)
   }, [])
 
+  // A wheel or key that scrolls up says "stop following" at once: waiting for the scroll event
+  // would let a token arriving in between pull the reader back to the bottom.
+  const stopFollowing = useCallback(() => {
+    followingRef.current = false
+    setFollowing(false)
+  }, [])
+  const onWheel = useCallback((event: WheelEvent<HTMLDivElement>) => event.deltaY < 0 && stopFollowing(), [stopFollowing])
+  const onKeyDown = useCallback((event: KeyboardEvent<HTMLDivElement>) => SCROLL_UP_KEYS.has(event.key) && stopFollowing(), [stopFollowing])
+
   const totalSize = virtualizer.getTotalSize()
   const streamText = stream?.text.length ?? -1
   useLayoutEffect(() => {
@@ -63,7 +73,7 @@ export function MessageList({ messages, stream }: { messages: MessageValue[]; st
 
   return (
     <div className="message-scroll-wrap">
-      <div ref={scrollRef} className="message-scroll" onScroll={onScroll} role="region" aria-label={t('chat.messages')} tabIndex={0}>
+      <div ref={scrollRef} className="message-scroll" onScroll={onScroll} onWheel={onWheel} onKeyDown={onKeyDown} role="region" aria-label={t('chat.messages')} tabIndex={0}>
         <div className="message-canvas" style={{ height: totalSize }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index]
