@@ -5,6 +5,7 @@
  * IME composition, open a citation, follow the same stream from a second window, reload.
  * The steps build on each other, as a user's session does.
  */
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
@@ -26,6 +27,9 @@ const DROPPED = [
   'md/tldr/en/7z.md',
   'md/trpl-zh-tw/src/ch04-01-what-is-ownership.md'
 ].map((path) => join(CORPUS, path))
+
+/** A long Markdown answer, streamed slowly enough to scroll and stop in the middle of it. */
+const LONG_REPLY = Array.from({ length: 40 }, (_, i) => `Paragraph ${i + 1}: index vectors select and modify subsets of a vector; logical, positive, negative and named index vectors each have their rules [1].`).join('\n\n')
 
 describe('DocuMind in a browser against documind serve', () => {
   let fake: FakeOllama
@@ -76,6 +80,16 @@ describe('DocuMind in a browser against documind serve', () => {
     // A PDF row shows its pages and passages.
     const pdf = rows.filter({ hasText: 'R-intro' })
     await pdf.getByText('113', { exact: true }).waitFor()
+
+    // Removing asks first; cancelling keeps the document, confirming removes it.
+    await failed.getByRole('button', { name: 'Remove truncated.pdf' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByText(/Remove “truncated.pdf” from the library\?/).waitFor()
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    expectEqual(await rows.count(), 8, 'document rows after cancelling')
+    await failed.getByRole('button', { name: 'Remove truncated.pdf' }).click()
+    await dialog.getByRole('button', { name: 'Remove' }).click()
+    await eventually(async () => expectEqual(await rows.count(), 7, 'document rows after removing'), 10_000, 'the removal')
   })
 
   it('streams an English answer with citation chips that open the passage and its page', async () => {
@@ -201,5 +215,67 @@ describe('DocuMind in a browser against documind serve', () => {
     await hits.filter({ hasText: 'How do I create a vector in R?' }).first().click()
     await eventually(async () => expectEqual(await questions(page).count(), 3, 'questions after switching back'), 10_000, 'the first chat')
     expectEqual(await answers(page).count(), 3, 'answers after switching back')
+  })
+
+  it('follows a long stream until the reader scrolls up, offers to jump to the latest, and keeps a stopped answer, marked', async () => {
+    const { page } = pages[0]
+    fake.set({ reply: LONG_REPLY, firstTokenDelayMs: 0, tokenDelayMs: 15 })
+    await ask(page, 'Tell me everything about index vectors in R')
+    const scroller = page.getByRole('region', { name: 'Messages' })
+    const distanceFromBottom = (): Promise<number> => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)
+
+    // The answer grows past the window's height and the view follows it down.
+    await eventually(async () => {
+      const overflow = await scroller.evaluate((el) => el.scrollHeight - el.clientHeight)
+      if (overflow < 600) throw new Error(`the stream is only ${overflow}px past the window`)
+    }, 20_000, 'a long stream')
+    if ((await distanceFromBottom()) > 48) throw new Error('the view does not follow the stream')
+
+    // Scrolling up stops the follow: the view stays where the reader put it while text keeps coming.
+    await scroller.hover()
+    await page.mouse.wheel(0, -400)
+    const jump = page.getByRole('button', { name: /Jump to latest/ })
+    await jump.waitFor()
+    const stayedAt = await scroller.evaluate((el) => el.scrollTop)
+    const lengthThen = (await answers(page).last().textContent())?.length ?? 0
+    await page.waitForTimeout(600)
+    if (((await answers(page).last().textContent())?.length ?? 0) <= lengthThen) throw new Error('the stream stopped; nothing to follow')
+    expectEqual(await scroller.evaluate((el) => el.scrollTop), stayedAt, 'the scroll position while reading')
+
+    await jump.click()
+    await eventually(async () => {
+      if ((await distanceFromBottom()) > 48) throw new Error('not at the bottom')
+    }, 5_000, 'the jump to the latest text')
+    await jump.waitFor({ state: 'detached' })
+
+    await page.getByRole('button', { name: /Stop/ }).click()
+    const stopped = await finishedAnswer(page, 4)
+    expectEqual(await stopped.getAttribute('data-message-status'), 'stopped', 'the stopped answer')
+    await stopped.getByText('Stopped: the answer was cut short.').waitFor()
+    if (((await stopped.locator('.markdown').textContent()) ?? '').length < 100) throw new Error('the stopped answer lost its text')
+    fake.set({ reply: citingReply, firstTokenDelayMs: 300, tokenDelayMs: 40 })
+  })
+
+  it('exports a chat as Markdown and deletes a chat after asking', async () => {
+    const { page } = pages[0]
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as Markdown' }).click()])
+    if (!download.suggestedFilename().endsWith('.md')) throw new Error(`the export is named ${download.suggestedFilename()}`)
+    const markdown = await readFile(await download.path(), 'utf8')
+    for (const expected of ['How do I create a vector in R?', 'R-intro.pdf']) {
+      if (!markdown.includes(expected)) throw new Error(`the export lacks "${expected}"`)
+    }
+
+    // Escape clears the search, and the chat list comes back.
+    await page.getByRole('searchbox', { name: 'Search all chats' }).press('Escape')
+    const list = page.getByRole('navigation', { name: 'Chats', exact: true })
+    await list.getByText('What is 7z?').click()
+    await page.getByRole('heading', { name: 'What is 7z?' }).waitFor()
+    await page.getByRole('button', { name: 'Delete' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+    await list.getByText('What is 7z?').waitFor({ state: 'detached' })
+    // The window moves to the remaining chat, showing its latest answer (the list is virtualised:
+    // only what is on screen is in the page).
+    await page.getByRole('heading', { name: 'How do I create a vector in R?' }).waitFor()
+    await page.locator('article[data-message-status="stopped"]').waitFor()
   })
 })
