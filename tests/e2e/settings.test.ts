@@ -1,0 +1,103 @@
+/**
+ * Settings in a browser against the real `documind serve` and a fake Ollama server: the live
+ * status of the model server and of a changed address, the installed models offered for chat and
+ * for embedding, a pull with its progress, and language and theme that persist and otherwise
+ * follow the system.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
+import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
+import { launchBrowser, openPage, saveArtifacts, type LoggedPage } from './support/browser'
+import { startServe, type ServedApp } from './support/serve'
+import { eventually, expectEqual, openView } from './support/ui'
+
+describe('settings', () => {
+  let fake: FakeOllama
+  let app: ServedApp
+  let browser: Browser
+  const pages: LoggedPage[] = []
+
+  beforeAll(async () => {
+    // A pull slow enough that its progress bar can be seen.
+    fake = await startFakeOllama({ pullSteps: 6, pullDelayMs: 120 })
+    app = await startServe({ ollamaUrl: fake.url })
+    browser = await launchBrowser()
+    pages.push(await openPage(browser, app.url))
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await app?.stop()
+    await fake?.close()
+  })
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(() => saveArtifacts(`settings-${task.name}`, pages, app.output()).then(() => undefined))
+  })
+
+  it('shows the model server live, and a wrong address as unreachable with the banner', async () => {
+    const { page } = pages[0]
+    await openView(page, 'Settings')
+    const status = page.getByTestId('ollama-status')
+    await status.getByText('Connected: Ollama 0.12.6, 2 models installed.').waitFor()
+
+    const host = page.getByRole('textbox', { name: 'Ollama address' })
+    // Port 9 (discard) on loopback: nothing listens there.
+    await host.fill('http://127.0.0.1:9')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await status.getByText(/^Not reachable/).waitFor({ timeout: 15_000 })
+    await page.getByTestId('ollama-banner').waitFor()
+
+    await host.fill(fake.url)
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await status.getByText(/^Connected/).waitFor({ timeout: 15_000 })
+    await page.getByTestId('ollama-banner').waitFor({ state: 'detached' })
+  })
+
+  it('offers installed models by kind, pulls one with progress, and keeps the choice', async () => {
+    const { page } = pages[0]
+    const chatModel = page.getByLabel('Chat model', { exact: true })
+    const embedder = page.getByLabel('Embedding model', { exact: true })
+    expectEqual(JSON.stringify(await chatModel.locator('option').allTextContents()), JSON.stringify(['First installed chat model', 'llama3.2:latest']), 'chat models')
+    expectEqual(JSON.stringify(await embedder.locator('option').allTextContents()), JSON.stringify(['Built-in (works without Ollama)', 'nomic-embed-text:latest']), 'embedding models')
+
+    await page.getByRole('textbox', { name: 'Download a model' }).fill('qwen2.5:0.5b')
+    await page.getByRole('button', { name: 'Download', exact: true }).click()
+    const pull = page.getByTestId('pull-progress').filter({ hasText: 'qwen2.5:0.5b' })
+    await pull.locator('progress').waitFor()
+    await pull.getByText('success').waitFor({ timeout: 15_000 })
+    await eventually(async () => {
+      if (!(await chatModel.locator('option').allTextContents()).includes('qwen2.5:0.5b')) throw new Error('the pulled model is not offered')
+    }, 15_000, 'the pulled model in the list')
+
+    await chatModel.selectOption('qwen2.5:0.5b')
+    await page.getByText('Settings saved.').waitFor()
+    await page.reload()
+    await page.getByRole('heading', { name: 'Settings' }).waitFor()
+    await eventually(async () => expectEqual(await page.getByLabel('Chat model', { exact: true }).inputValue(), 'qwen2.5:0.5b', 'the chat model after reload'), 10_000)
+  })
+
+  it('switches language and theme, keeps them across a reload, and otherwise follows the system', async () => {
+    const { page } = pages[0]
+    await page.getByLabel('Language', { exact: true }).selectOption('zh-TW')
+    await page.getByRole('heading', { name: '設定' }).waitFor()
+    await page.getByLabel('主題', { exact: true }).selectOption('dark')
+    expectEqual(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the theme')
+    expectEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(23, 24, 27)', 'the dark background')
+    expectEqual(await page.evaluate(() => document.documentElement.lang), 'zh-TW', 'the page language')
+
+    await page.reload()
+    await page.getByRole('heading', { name: '設定' }).waitFor()
+    expectEqual(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the theme after reload')
+
+    await page.getByLabel('語言', { exact: true }).selectOption('system')
+    await page.getByLabel('Theme', { exact: true }).selectOption('system')
+    await page.getByRole('heading', { name: 'Settings' }).waitFor()
+
+    // "Follow the system": a browser whose language is Chinese and whose scheme is dark gets both.
+    const zh = await openPage(browser, `${app.url}#/settings`, { locale: 'zh-TW', colorScheme: 'dark' })
+    pages.push(zh)
+    await zh.page.getByRole('heading', { name: '設定' }).waitFor()
+    expectEqual(await zh.page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(23, 24, 27)', 'the system-dark background')
+  })
+})
