@@ -51,8 +51,11 @@ export async function answerQuestion(request: AnswerRequest): Promise<Answer> {
   }
   let model: string | null
   if (request.model) {
-    model = findModel(status.models, request.model)?.name ?? null
-    if (!model) return extractive(question, hits, notices.modelMissing(lang, request.model))
+    const chosen = findModel(status.models, request.model)
+    if (!chosen) return extractive(question, hits, notices.modelMissing(lang, request.model))
+    // Ollama would refuse it with a bare "does not support chat"; say what to choose instead.
+    if (chosen.isEmbedding) return extractive(question, hits, notices.modelCannotChat(lang, chosen.name))
+    model = chosen.name
   } else {
     model = pickChatModel(status.models)
     if (!model) return extractive(question, hits, notices.noChatModel(lang))

@@ -24,6 +24,10 @@ export const notices = {
     lang === 'zh'
       ? `Ollama 中沒有安裝模型「${model}」。請先下載（ollama pull ${model}），或在設定中選擇其他模型。${PASSAGES.zh}`
       : `The model "${model}" is not installed in Ollama. Pull it (ollama pull ${model}) or choose another model in Settings. ${PASSAGES.en}`,
+  modelCannotChat: (lang: AnswerLanguage, model: string): string =>
+    lang === 'zh'
+      ? `模型「${model}」是嵌入模型，只能把文字轉成向量，無法回答問題。請在設定中選擇聊天模型（例如 llama3.2）。${PASSAGES.zh}`
+      : `The model "${model}" is an embedding model: it turns text into vectors and cannot answer questions. Choose a chat model in Settings (e.g. llama3.2). ${PASSAGES.en}`,
   noChatModel: (lang: AnswerLanguage): string =>
     lang === 'zh'
       ? `Ollama 中沒有可以回答問題的模型。請先下載一個，例如 ollama pull llama3.2。${PASSAGES.zh}`
