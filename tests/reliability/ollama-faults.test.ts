@@ -254,7 +254,7 @@ describe('Ollama faults, as the user meets them', () => {
     expect((await saved(r)).filter((m) => m.role === 'assistant').map((m) => m.status)).toEqual(['failed', 'complete', 'complete', 'complete'])
   })
 
-  it('an unknown model chosen in Settings: passages with a notice naming it and how to get it, no other model used behind the user’s back; pulling it brings its answers', async () => {
+  it('an unknown model chosen in Settings, or one that cannot chat: passages with a notice naming it and what to do, no other model used behind the user’s back; pulling it brings its answers', async () => {
     const r = await openRoom()
     const wanted = 'llama9.9:70b'
     await call(r.service, r.session, 'settings.set', { chatModel: wanted })
@@ -262,7 +262,15 @@ describe('Ollama faults, as the user meets them', () => {
     const { answerId, end } = await ask(r, QUESTION)
     const message = expectPassages(r, answerId, end)
     expect(message.notice).toContain(`The model "${wanted}" is not installed in Ollama. Pull it (ollama pull ${wanted}) or choose another model in Settings.`)
+
+    // An embedding model chosen as the chat model: Ollama would only say "does not support chat".
+    await call(r.service, r.session, 'settings.set', { chatModel: 'nomic-embed-text' })
+    const embedding = await ask(r, QUESTION)
+    expect(expectPassages(r, embedding.answerId, embedding.end).notice).toContain(
+      'The model "nomic-embed-text:latest" is an embedding model: it turns text into vectors and cannot answer questions. Choose a chat model in Settings'
+    )
     expect(fake.requests.filter((q) => q.path === '/api/chat')).toHaveLength(chatsBefore)
+    await call(r.service, r.session, 'settings.set', { chatModel: wanted })
 
     try {
       const before = statusCount(r)
