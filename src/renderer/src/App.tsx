@@ -3,7 +3,7 @@ import { ConnectionBanner, OllamaBanner } from './components/common/Banners'
 import { Notice } from './components/common/Notice'
 import { ChatView } from './components/chat/ChatView'
 import { CitationPanel } from './components/chat/CitationPanel'
-import { DropTarget } from './components/library/DropTarget'
+import { DropOverlay } from './components/library/DropOverlay'
 import { LibraryView } from './components/library/LibraryView'
 import { SettingsView } from './components/settings/SettingsView'
 import { Sidebar } from './components/Sidebar'
@@ -25,7 +25,7 @@ export function App() {
       <CitationPanel />
       <ConfirmDialog />
       <Notice />
-      <DropTarget />
+      <DropOverlay />
     </div>
   )
 }

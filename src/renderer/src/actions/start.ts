@@ -6,6 +6,7 @@ import { launchToken, setClient, type RendererClient } from '../client'
 import { systemLanguage } from '../i18n'
 import { useAppStore } from '../store'
 import { chatsChanged, loadChats } from './chats'
+import { installDropHandling } from './drop'
 import { importStateChanged, libraryChanged, loadDocuments, loadImportState } from './library'
 import { forgetRooms, handleRoomEvent, joinRoom } from './room'
 import { applyAppearance, loadSettings, ollamaStatusChanged, pullProgressed, refreshOllama } from './settings'
@@ -28,6 +29,7 @@ export function startApp(rendererClient: RendererClient): void {
     if (state === 'open') void onConnected()
   })
 
+  installDropHandling()
   window.addEventListener('hashchange', () => void applyRoute())
   window.addEventListener('languagechange', () => {
     useAppStore.setState({ systemLanguage: systemLanguage() })

@@ -35,6 +35,8 @@ export interface UiSlice {
   systemLanguage: 'en' | 'zh-TW'
   /** A short message that something happened (an export saved, a file could not open). */
   notice: string | null
+  /** Files are being dragged over the window. */
+  dropOverlay: boolean
 }
 
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = () => ({
@@ -45,5 +47,6 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = () => ({
   canOpenFiles: true,
   canPickNatively: true,
   systemLanguage: 'en',
-  notice: null
+  notice: null,
+  dropOverlay: false
 })

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { importDropped, pickNatively } from '../../actions/library'
 import { DocumentList } from './DocumentList'
 import { ImportProgress } from './ImportProgress'
-import { filesFromInput } from './dropped-files'
+import { filesFromInput } from '../../files/dropped-files'
 
 export function LibraryView() {
   const { t } = useTranslation()

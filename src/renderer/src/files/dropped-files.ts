@@ -3,7 +3,7 @@
  * path inside any dropped folder. Folders are walked with the File and Directory Entries API
  * (webkitGetAsEntry): the only way a page can see inside a dropped folder.
  */
-import type { DroppedFile } from '../../../../shared/contract'
+import type { DroppedFile } from '../../../shared/contract'
 
 /** Hidden files and folders (.git, .DS_Store) are never documents, and .git alone can be thousands of files. */
 const isHidden = (name: string): boolean => name.startsWith('.')
