@@ -59,7 +59,8 @@ describe('DocuMind in a browser against documind serve', () => {
   it('imports files dropped on the window, with progress, and lists them ready', async () => {
     const { page } = pages[0]
     await openView(page, 'Library')
-    await page.getByRole('heading', { name: 'Library' }).waitFor()
+    // Connected, and the (empty) library loaded: what a user sees before dragging files in.
+    await page.getByText('No documents yet.').waitFor()
 
     await dropFiles(page, [...DROPPED, join(BAD_INPUTS, 'truncated.pdf')])
 

@@ -38,10 +38,16 @@ describe('answers that cannot hurt, and answers without a model', () => {
     const opened = await openPage(browser, app.url)
     pages.push(opened)
     const { page } = opened
-    await openView(page, 'Library')
-    await dropFiles(page, [join(CORPUS, 'md/tldr/en/7z.md'), join(CORPUS, 'html/appetite.html')])
-    await eventually(async () => expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 2, 'ready documents'), 60_000, 'the import')
-    await openView(page, 'Chats')
+    try {
+      await openView(page, 'Library')
+      await page.getByText('No documents yet.').waitFor()
+      await dropFiles(page, [join(CORPUS, 'md/tldr/en/7z.md'), join(CORPUS, 'html/appetite.html')])
+      await eventually(async () => expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 2, 'ready documents'), 60_000, 'the import')
+      await openView(page, 'Chats')
+    } catch (error) {
+      await saveArtifacts('safety-and-offline-setup', pages, app.output())
+      throw error
+    }
   })
 
   afterAll(async () => {

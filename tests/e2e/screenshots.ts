@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   try {
     const { page } = await openPage(browser, app.url)
     await openView(page, 'Library')
+    await page.getByText('No documents yet.').waitFor()
     await dropFiles(page, [...FILES.map((f) => join(CORPUS, f)), join(REPO_ROOT, '../shared/data/bad-inputs/truncated.pdf')])
     await page.getByText(/Imported \d+ files/).waitFor({ timeout: 90_000 })
     await eventually(async () => expectEqual(await page.getByTestId('document-row').count(), FILES.length + 1, 'rows'), 10_000)

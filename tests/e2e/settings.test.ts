@@ -82,13 +82,14 @@ describe('settings', () => {
     await page.getByLabel('Language', { exact: true }).selectOption('zh-TW')
     await page.getByRole('heading', { name: '設定' }).waitFor()
     await page.getByLabel('主題', { exact: true }).selectOption('dark')
-    expectEqual(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the theme')
+    // The theme applies once the host has saved it.
+    await eventually(async () => expectEqual(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the theme'), 10_000)
     expectEqual(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(23, 24, 27)', 'the dark background')
     expectEqual(await page.evaluate(() => document.documentElement.lang), 'zh-TW', 'the page language')
 
     await page.reload()
     await page.getByRole('heading', { name: '設定' }).waitFor()
-    expectEqual(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the theme after reload')
+    await eventually(async () => expectEqual(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'the theme after reload'), 10_000)
 
     await page.getByLabel('語言', { exact: true }).selectOption('system')
     await page.getByLabel('Theme', { exact: true }).selectOption('system')
