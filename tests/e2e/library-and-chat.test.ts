@@ -5,7 +5,8 @@
  * IME composition, open a citation, follow the same stream from a second window, reload.
  * The steps build on each other, as a user's session does.
  */
-import { readFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
@@ -91,6 +92,26 @@ describe('DocuMind in a browser against documind serve', () => {
     await failed.getByRole('button', { name: 'Remove truncated.pdf' }).click()
     await dialog.getByRole('button', { name: 'Remove' }).click()
     await eventually(async () => expectEqual(await rows.count(), 7, 'document rows after removing'), 10_000, 'the removal')
+  })
+
+  it('imports a folder chosen with "Add a folder…", keeping the paths inside it', async () => {
+    const { page } = pages[0]
+    const folder = await mkdtemp(join(tmpdir(), 'documind-folder-'))
+    await mkdir(join(folder, 'notes', 'archivers'), { recursive: true })
+    await copyFile(join(CORPUS, 'md/tldr/en/7za.md'), join(folder, 'notes', 'archivers', '7za.md'))
+    await copyFile(join(CORPUS, 'md/tldr/en/7zr.md'), join(folder, 'notes', '7zr.md'))
+    try {
+      // In a browser the host has no file dialog: the button falls back to the browser's folder picker.
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Add a folder…' }).click()])
+      await chooser.setFiles(join(folder, 'notes'))
+      const rows = page.getByTestId('document-row')
+      await eventually(async () => expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 9, 'ready documents'), 60_000, 'the folder import')
+      const nested = rows.filter({ hasText: '7za.md' })
+      const path = (await nested.locator('.document-name').getAttribute('title')) ?? ''
+      if (!path.endsWith(join('notes', 'archivers', '7za.md'))) throw new Error(`the folder's inner path was lost: ${path}`)
+    } finally {
+      await rm(folder, { recursive: true, force: true })
+    }
   })
 
   it('streams an English answer with citation chips that open the passage and its page', async () => {
