@@ -64,7 +64,13 @@ export function roomStreamProblems(events: RoomEvent[], chatId: string, asked: A
       continue
     }
     if (expected[step] !== name) {
-      problems.push(`${at}: expected ${expected[step]} in answer ${turn}`)
+      const why = event.type === 'done' || event.type === 'error' ? ` (${describeEnd(event)})` : ''
+      problems.push(`${at}: expected ${expected[step]} in answer ${turn}${why}`)
+      // An answer that ended early is over: the next events belong to the next question.
+      if (event.type === 'done' || event.type === 'error') {
+        turn++
+        step = 0
+      }
       continue
     }
     step++
@@ -75,4 +81,9 @@ export function roomStreamProblems(events: RoomEvent[], chatId: string, asked: A
   }
   if (turn !== asked.length) problems.push(`${asked.length} answers were asked for, ${turn} ended with done`)
   return problems
+}
+
+function describeEnd(event: Extract<RoomEvent, { type: 'done' | 'error' }>): string {
+  const message = event.message
+  return [event.type, message?.status, message?.mode, message?.noMatch ? 'no match' : '', message?.notice ?? (event.type === 'error' ? event.error.message : '')].filter(Boolean).join(', ')
 }
