@@ -20,12 +20,18 @@ export async function loadDocuments(): Promise<void> {
 
 let listTimer: ReturnType<typeof setTimeout> | null = null
 
-/** `library.changed` fires per committed document during an import: reload once a second at most. */
+/**
+ * `library.changed` comes about once a second during an import. Reloading a list of thousands of
+ * documents costs the window a noticeable moment each time, so a big list is reloaded less often
+ * while the import runs; its end reloads it at once (see applyImportState).
+ */
 export function libraryChanged(): void {
+  const { documents, importState } = useAppStore.getState()
+  const delay = importState?.running && documents.length > 1000 ? 5000 : 1000
   listTimer ??= setTimeout(() => {
     listTimer = null
     void loadDocuments()
-  }, 1000)
+  }, delay)
 }
 
 export async function loadImportState(): Promise<void> {
