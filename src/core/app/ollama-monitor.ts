@@ -7,6 +7,13 @@ import type { OllamaStatusValue } from '../../shared/contract'
 import { createOllamaGateway } from '../llm/ollama'
 
 export const STATUS_INTERVAL_MS = 5_000
+/**
+ * How long one check waits for an answer. A busy app (an import on every core) can hear a healthy
+ * Ollama late, and a check that gave up too soon would tell every window that Ollama is gone; a
+ * server that is not running is still reported at once (connection refused). Below the interval,
+ * so checks never pile up.
+ */
+export const STATUS_TIMEOUT_MS = 4_000
 
 export class OllamaMonitor {
   private timer: ReturnType<typeof setInterval> | null = null
@@ -44,7 +51,7 @@ export class OllamaMonitor {
     const host = this.host()
     if (this.running?.host === host) return this.running.promise
     const generation = ++this.generation
-    const promise = createOllamaGateway({ host })
+    const promise = createOllamaGateway({ host, statusTimeoutMs: STATUS_TIMEOUT_MS })
       .status()
       .then((status) => {
         const value: OllamaStatusValue = {

@@ -43,6 +43,15 @@ export type QueryProgress =
 /** Service -> worker. */
 export type QueryControl = { type: 'stop' }
 
+/**
+ * How long an answer's first look at Ollama (is it there, which models it has) may take before
+ * Ollama is called unreachable. Longer than the gateway's 1.5 s default: while an import keeps
+ * every core busy, a healthy Ollama was seen to take a second or more to be heard, and answers
+ * then fell back to passages saying Ollama was not running. An answer is about to wait for the
+ * model anyway, and a server that is not running still fails at once (connection refused).
+ */
+const STATUS_TIMEOUT_MS = 10_000
+
 // One read connection and one embedder per library for the life of the thread.
 const readers = new Map<string, Promise<LibraryReader>>()
 const embedders = new Map<string, Promise<Embedder>>()
@@ -62,7 +71,7 @@ export async function runQuery(task: QueryTask): Promise<void> {
       question: task.question,
       hits: result.hits,
       noMatch: result.noMatch,
-      gateway: createOllamaGateway({ host: task.ollamaHost }),
+      gateway: createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS }),
       model: task.model,
       history: task.history,
       signal: controller.signal,
