@@ -8,7 +8,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
 import { launchBrowser, openPage, saveArtifacts, type LoggedPage } from './support/browser'
@@ -73,8 +73,9 @@ describe('DocuMind in a browser against documind serve', () => {
     await panel.getByText('truncated.pdf').waitFor()
 
     const rows = page.getByTestId('document-row')
+    // The list catches up with the import within a moment of its end.
     await eventually(async () => expectEqual(await rows.count(), 8, 'document rows'), 10_000, 'the document list')
-    expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 7, 'ready documents')
+    await eventually(async () => expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 7, 'ready documents'), 10_000, 'the documents to be ready')
     const failed = page.locator('[data-testid="document-row"][data-status="failed"]')
     expectEqual(await failed.count(), 1, 'failed documents')
     const reason = (await failed.locator('.document-error').textContent()) ?? ''
@@ -299,5 +300,45 @@ describe('DocuMind in a browser against documind serve', () => {
     // only what is on screen is in the page).
     await page.getByRole('heading', { name: 'How do I create a vector in R?' }).waitFor()
     await page.locator('article[data-message-status="stopped"]').waitFor()
+  })
+
+  it('reconnects a window whose connection dropped: it shows what it missed and follows the room again', async () => {
+    const { page } = pages[0]
+    await page.getByRole('button', { name: '+ New chat' }).click()
+    await ask(page, 'What is 7z?')
+    await finishedAnswer(page, 1)
+    const roomUrl = page.url()
+
+    // A third window whose WebSocket passes through a switch the test can open: the real host is
+    // on the other side; only the wire is cut.
+    let cut = false
+    const wires: WebSocketRoute[] = []
+    const third = await openPage(browser, roomUrl, {
+      beforeGoto: (p) =>
+        p.routeWebSocket(/\/ws\?token=/, (wire) => {
+          if (cut) return void wire.close()
+          wire.connectToServer()
+          wires.push(wire)
+        })
+    })
+    pages.push(third)
+    await eventually(async () => expectEqual(await answers(third.page).count(), 1, 'answers in the third window'), 15_000, 'the room in the third window')
+
+    cut = true
+    await wires.at(-1)?.close()
+    await third.page.getByText('The connection to DocuMind was lost. Reconnecting…').waitFor()
+    // While it is away, the room moves on.
+    await ask(page, 'How do I extract a 7z archive?')
+    await finishedAnswer(page, 2)
+
+    cut = false
+    await third.page.getByText('The connection to DocuMind was lost. Reconnecting…').waitFor({ state: 'detached', timeout: 20_000 })
+    await eventually(async () => expectEqual(await answers(third.page).count(), 2, 'answers after reconnecting'), 15_000, 'what the third window missed')
+    await questions(third.page).nth(1).getByText('How do I extract a 7z archive?').waitFor()
+
+    // And it is back in the room: the next answer streams to it.
+    await ask(page, 'Which archive types does 7z support?')
+    await third.page.locator('article[data-message-status="streaming"] .markdown').waitFor({ timeout: 10_000 })
+    await finishedAnswer(third.page, 3)
   })
 })

@@ -22,13 +22,18 @@ export interface LoggedPage {
 }
 
 /** Opens a page in its own context (as a second window would be), recording its console. */
-export async function openPage(browser: Browser, url: string, options: { locale?: string; colorScheme?: 'light' | 'dark'; context?: BrowserContext } = {}): Promise<LoggedPage> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: { locale?: string; colorScheme?: 'light' | 'dark'; context?: BrowserContext; beforeGoto?: (page: Page) => Promise<void> } = {}
+): Promise<LoggedPage> {
   const context = options.context ?? (await browser.newContext({ locale: options.locale ?? 'en-US', colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 800 } }))
   const page = await context.newPage()
   const log: string[] = []
   page.on('console', (message) => log.push(`[${message.type()}] ${message.text()}`))
   page.on('pageerror', (error) => log.push(`[pageerror] ${error.message}`))
   page.on('requestfailed', (request) => log.push(`[requestfailed] ${request.url()} ${request.failure()?.errorText ?? ''}`))
+  await options.beforeGoto?.(page)
   await page.goto(url)
   return { page, log }
 }
