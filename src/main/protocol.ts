@@ -7,27 +7,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { APP_HOST, APP_SCHEME, securityHeaders } from './hardening'
-
-/** What the renderer build contains; anything else is served as bytes the page cannot execute. */
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8'
-}
+import { contentTypeFor } from '../shared/content-types'
 
 /**
  * The file inside `rootDir` that a URL names, or null when the URL is not the app's, or its path
@@ -80,7 +60,7 @@ export function createAppProtocolHandler(rootDir: string): (request: Request) =>
       return refusal(404, 'Not found')
     }
     const body = await readFile(real)
-    const headers = { ...securityHeaders(), 'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream' }
+    const headers = { ...securityHeaders(), 'Content-Type': contentTypeFor(extname(real)) }
     return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers })
   }
 }

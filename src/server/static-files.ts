@@ -6,27 +6,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { extname, join, resolve, sep } from 'node:path'
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8'
-}
+import { contentTypeFor } from '../shared/content-types'
 
 const NOT_BUILT = 'The DocuMind web interface has not been built. Run `npm run build` in the DocuMind folder, then start `documind serve` again.\n'
 
@@ -38,7 +18,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, ren
     if (pathname === '/') return plain(res, 503, NOT_BUILT)
     return plain(res, 404, 'Not found.\n')
   }
-  const type = TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream'
+  const type = contentTypeFor(extname(file.path))
   res.writeHead(200, {
     'Content-Type': type,
     'Content-Length': file.size,
