@@ -49,6 +49,8 @@ export class LlmError extends Error {
 /** The messages people see, one place so that every host words a failure the same way. */
 export const llmMessages = {
   unreachable: (host: string) => `No Ollama server answered at ${host}; start Ollama, or check the host in Settings.`,
+  noAnswer: (host: string, ms: number) =>
+    `Ollama at ${host} did not answer within ${Math.round(ms / 1000)} s: it may be busy or stuck, or the host may be wrong. Restart Ollama, or check the host in Settings.`,
   notOllama: (host: string) =>
     `Something answered at ${host}, but it is not an Ollama server; check the host in Settings.`,
   modelNotInstalled: (model: string) =>

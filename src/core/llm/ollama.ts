@@ -57,7 +57,7 @@ export function createOllamaGateway(options: OllamaGatewayOptions = {}): ModelGa
         models: list.value.models.map(toModelInfo)
       }
     } catch (err) {
-      const error = toLlmError(err, { host, phase: 'status', reason: call.reason })
+      const error = toLlmError(err, { host, phase: 'status', reason: call.reason, timeoutMs: statusTimeoutMs })
       return { reachable: error.code === 'server-error', host, models: [], error }
     } finally {
       call.dispose()
@@ -238,6 +238,8 @@ interface FailureContext {
   phase: Phase
   reason: StopReason | null
   firstTokenMs?: number
+  /** The limit behind a 'timeout' stop. */
+  timeoutMs?: number
 }
 
 function toLlmError(err: unknown, ctx: FailureContext): LlmError {
@@ -247,7 +249,8 @@ function toLlmError(err: unknown, ctx: FailureContext): LlmError {
     new LlmError(code, message, { host, model: ctx.model, partial: ctx.partial, cause: err })
   if (reason === 'aborted') return make('aborted', llmMessages.aborted())
   if (reason === 'first-token-timeout') return make('first-token-timeout', llmMessages.firstTokenTimeout(model, ctx.firstTokenMs ?? 0))
-  if (reason === 'timeout') return make('unreachable', llmMessages.unreachable(host))
+  // Something may be listening but not answering: "start Ollama" would be the wrong advice.
+  if (reason === 'timeout') return make('unreachable', llmMessages.noAnswer(host, ctx.timeoutMs ?? 0))
 
   const message = err instanceof Error ? err.message : String(err)
   const status = responseStatus(err)
