@@ -101,4 +101,35 @@ describe('settings', () => {
     await zh.page.getByRole('heading', { name: '設定' }).waitFor()
     expectEqual(await zh.page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(23, 24, 27)', 'the system-dark background')
   })
+
+  it('reaches every control with Tab, each with a visible focus ring', async () => {
+    const { page } = pages[0]
+    await page.getByRole('heading', { name: 'Settings' }).waitFor()
+    const controls = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, [tabindex="0"]')]
+        .filter((el) => el.getClientRects().length > 0 && !(el as HTMLButtonElement).disabled)
+        .map((el) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? el.id).trim().slice(0, 40)}"`)
+    )
+    // Side bar, Ollama address, model lists, pull, language, theme: well over ten.
+    if (controls.length < 10) throw new Error(`only ${controls.length} controls found: ${controls.join(', ')}`)
+    const reached = new Map<string, boolean>()
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+    for (let i = 0; i < controls.length + 5; i++) {
+      await page.keyboard.press('Tab')
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null
+        if (!el || el === document.body) return null
+        const style = getComputedStyle(el)
+        return {
+          name: `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? el.id).trim().slice(0, 40)}"`,
+          ring: style.outlineStyle !== 'none' && Number.parseFloat(style.outlineWidth) >= 2
+        }
+      })
+      if (focused) reached.set(focused.name, focused.ring)
+    }
+    const unreached = controls.filter((name) => !reached.has(name))
+    if (unreached.length > 0) throw new Error(`not reachable with Tab: ${unreached.join(', ')}`)
+    const ringless = [...reached].filter(([, ring]) => !ring).map(([name]) => name)
+    if (ringless.length > 0) throw new Error(`no visible focus ring: ${ringless.join(', ')}`)
+  })
 })
