@@ -1,7 +1,7 @@
 /**
  * Ollama faults as a user meets them, through the app service that every host adapts: Ollama
- * down at start, dying mid-answer, HTTP 500s, a very slow first token, a malformed stream, and a
- * chat model chosen in Settings that is not installed. For each: the words that name the problem
+ * down at start, dying mid-answer, hung, HTTP 500s, a very slow first token, a malformed stream,
+ * and a chat model chosen in Settings that is not installed (or cannot chat). For each: the words that name the problem
  * and what to do, the question kept in the chat (with the partial answer, marked, when tokens had
  * arrived), and recovery by itself once Ollama is back: the `ollama.status` event flips without
  * anyone asking, and the next question in the same room gets a generative answer.
@@ -167,6 +167,23 @@ describe('Ollama faults, as the user meets them', () => {
     const beforeBack = statusCount(r)
     await fake.restart()
     await statusEvent(r, beforeBack, (s) => s.reachable && s.error === null, 'Ollama reported back, unasked')
+    await expectGenerativeAgain(r)
+  }, 60_000)
+
+  it('listening but not answering (hung): passages within the 10 s an answer allows, saying Ollama may be busy or stuck and to restart it; the status says so too, and clears by itself', async () => {
+    const r = await openRoom()
+    const before = statusCount(r)
+    fake.set({ fault: { kind: 'hang', paths: ['/api/tags', '/api/version', '/api/chat'] } })
+    const started = Date.now()
+    const { answerId, end } = await ask(r, QUESTION)
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(expectPassages(r, answerId, end).notice).toContain(`Ollama at ${fake.url} did not answer within 10 s: it may be busy or stuck, or the host may be wrong. Restart Ollama, or check the host in Settings.`)
+    const hung = await statusEvent(r, before, (s) => !s.reachable, 'the hang reported, unasked')
+    expect(hung.error?.message).toContain('did not answer within 4 s')
+
+    const beforeHealed = statusCount(r)
+    fake.set({ fault: null })
+    await statusEvent(r, beforeHealed, (s) => s.reachable && s.error === null, 'Ollama reported back, unasked')
     await expectGenerativeAgain(r)
   }, 60_000)
 
