@@ -197,6 +197,8 @@ it(`answers ${ROOMS * QUESTIONS_PER_ROOM} questions in ${ROOMS} rooms during an 
       asked[r].flatMap((a, q) => [`user:complete:${a.question}`, `assistant:complete:${replyFor(tagFor(r, q))}`])
     )
   }
+  // Ollama was up throughout: no tab was ever told otherwise, however busy the app was.
+  for (const tab of tabs) expect(eventsOf(tab).filter((m) => m.name === 'ollama.status' && !(m.payload as { reachable: boolean }).reachable)).toEqual([])
   // A tab in no room heard no room's events; every tab heard the import finish.
   expect(roomEvents(observer)).toEqual([])
   for (const tab of tabs) expect(eventsOf(tab).some((m) => m.name === 'import.state' && !(m.payload as { running: boolean }).running)).toBe(true)
