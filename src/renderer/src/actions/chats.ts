@@ -13,6 +13,20 @@ export async function loadChats(): Promise<void> {
   }
   const chats = [...result.value].sort((a, b) => b.updatedAt - a.updatedAt)
   useAppStore.setState({ chats, chatsLoaded: true })
+  const open = useAppStore.getState().currentChatId
+  if (open && !chats.some((c) => c.id === open)) void leaveIfDeleted(open)
+}
+
+/**
+ * The open chat is missing from the list: another window may have deleted it (rooms send nothing
+ * when their chat goes), or the list was asked for just before this window created it. Only the
+ * host can tell which.
+ */
+async function leaveIfDeleted(chatId: string): Promise<void> {
+  const result = await client().invoke('chats.messages', { chatId })
+  if (result.ok || result.error.code !== 'not-found' || useAppStore.getState().currentChatId !== chatId) return
+  dropRoom(chatId)
+  navigate('chat', useAppStore.getState().chats[0]?.id ?? null, true)
 }
 
 let reloadTimer: ReturnType<typeof setTimeout> | null = null

@@ -61,6 +61,8 @@ export async function loadMessages(chatId: string): Promise<void> {
     let stream: StreamState | undefined = s.streams[chatId]
     const writing = loaded.find((m) => m.role === 'assistant' && m.status === 'streaming')
     if (stream && loaded.some((m) => m.id === stream?.answerId && m.status !== 'streaming')) stream = undefined
+    // Back from a dropped connection mid-answer: the saved text may hold tokens this window missed.
+    if (stream && writing?.id === stream.answerId && writing.text.length > stream.text.length) stream = { ...stream, text: writing.text }
     // An answer being written when this window joined: show what was written so far.
     if (!stream && writing) stream = { answerId: writing.id, stage: 'writing', text: writing.text, hits: writing.citations }
     const streams = { ...s.streams }
