@@ -302,7 +302,7 @@ describe('DocuMind in a browser against documind serve', () => {
     await page.locator('article[data-message-status="stopped"]').waitFor()
   })
 
-  it('reconnects a window whose connection dropped: it shows what it missed and follows the room again', async () => {
+  it('reconnects a window whose connection dropped: it shows what it missed, follows the room again, and leaves it when it is deleted', async () => {
     const { page } = pages[0]
     await page.getByRole('button', { name: '+ New chat' }).click()
     await ask(page, 'What is 7z?')
@@ -340,5 +340,10 @@ describe('DocuMind in a browser against documind serve', () => {
     await ask(page, 'Which archive types does 7z support?')
     await third.page.locator('article[data-message-status="streaming"] .markdown').waitFor({ timeout: 10_000 })
     await finishedAnswer(third.page, 3)
+
+    // Deleted in one window, the chat leaves the other too, for the chat that remains.
+    await page.getByRole('button', { name: 'Delete' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
+    await third.page.getByRole('heading', { name: 'How do I create a vector in R?' }).waitFor({ timeout: 10_000 })
   })
 })
