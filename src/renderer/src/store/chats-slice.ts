@@ -13,7 +13,7 @@ export interface ChatsSlice {
   chatSearchQuery: string
   /** null when no search is active. */
   chatSearchHits: ChatSearchHit[] | null
-  /** The chat being renamed in the list, if any. */
+  /** The chat whose title is being edited, if any. */
   renamingChatId: string | null
 }
 
