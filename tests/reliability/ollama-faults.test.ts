@@ -1,13 +1,13 @@
 /**
  * Ollama faults as a user meets them, through the app service that every host adapts: Ollama
- * down at start, dying mid-answer, hung, HTTP 500s, a very slow first token, a malformed stream,
+ * down at start, dying mid-answer, hung, slow, HTTP 500s, a very slow first token, a malformed stream,
  * and a chat model chosen in Settings that is not installed (or cannot chat). For each: the words that name the problem
  * and what to do, the question kept in the chat (with the partial answer, marked, when tokens had
  * arrived), and recovery by itself once Ollama is back: the `ollama.status` event flips without
  * anyone asking, and the next question in the same room gets a generative answer.
  *
- * Real LanceDB, real corpus files, real query worker threads; the only fake is the Ollama server,
- * at the process edge. Ollama's status is polled every 5 s, so a flip is waited for up to 15 s.
+ * Real LanceDB, real corpus files, real query worker threads; the only fakes are the Ollama server
+ * and, for a slow Ollama, a delaying proxy in front of it, both at the process edge. Ollama's status is polled every 5 s, so a flip is waited for up to 15 s.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AppService, AppServiceOptions } from '../../src/core/app'
@@ -15,6 +15,7 @@ import type { EventPayload, MessageValue, RoomEvent } from '../../src/shared/con
 import { buildLibrary, call, copyLibrary, openService, removeDir, roomFor, tempDir, type RecordingSession } from '../app/helpers'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
 import { answerShape, streamedText } from './support/room-stream'
+import { startSlowProxy, type SlowProxy } from './support/slow-proxy'
 
 const REPLY = 'Python is easier to read than shell scripts [1], and it grows with your program [2].'
 const LONG_REPLY = 'Python reads like plain English and scales from scripts to programs [1] '.repeat(30)
@@ -44,10 +45,14 @@ interface Room {
 }
 let room: Room | undefined
 
-/** A copy of the library, the service on it, and one session in a fresh chat room. */
-async function openRoom(options: Partial<AppServiceOptions> = {}): Promise<Room> {
+let proxy: SlowProxy | undefined
+
+/** A copy of the library, the service on it (talking to `host`), and one session in a fresh chat room. */
+async function openRoom(options: Partial<AppServiceOptions> = {}, host = fake.url): Promise<Room> {
   const dir = await copyLibrary(library)
   const { service, session } = await openService(dir, fake.url, options)
+  // The copied library keeps the settings it was built with; another host is chosen as a user would.
+  if (host !== fake.url) await call(service, session, 'settings.set', { ollamaHost: host })
   room = { service, session, chatId: await roomFor(service, session), dir }
   return room
 }
@@ -56,6 +61,8 @@ afterEach(async () => {
   await room?.service.close()
   if (room) await removeDir(room.dir)
   room = undefined
+  await proxy?.close()
+  proxy = undefined
   fake.set({ reply: REPLY, tokenDelayMs: 5, firstTokenDelayMs: 0, fault: null })
   await fake.restart()
 })
@@ -186,6 +193,17 @@ describe('Ollama faults, as the user meets them', () => {
     await statusEvent(r, beforeHealed, (s) => s.reachable && s.error === null, 'Ollama reported back, unasked')
     await expectGenerativeAgain(r)
   }, 60_000)
+
+  it('slow to answer (2 s for its model list, as when it or the computer is busy): still the model’s answer, and never called unreachable', async () => {
+    // Once, with a status limit of 1.5 s, answers during an import said Ollama was not running.
+    proxy = await startSlowProxy(fake.url, { '/api/tags': 2_000 })
+    const r = await openRoom({}, proxy.url)
+    const { answerId, end } = await ask(r, QUESTION)
+    expect(end.message).toMatchObject({ status: 'complete', mode: 'generative', text: REPLY })
+    expect(answerShape(r.session.room(r.chatId), answerId)).toEqual(['loading:searching', 'sources', 'loading:thinking', 'token…', 'done'])
+    expect(await call(r.service, r.session, 'ollama.status', {})).toMatchObject({ reachable: true, error: null })
+    expect(r.session.of('ollama.status').filter((s) => !s.reachable)).toEqual([])
+  })
 
   it("HTTP 500s, before or during an answer: Ollama's own words, and advice to try again or restart Ollama; generative again once it heals", async () => {
     const r = await openRoom()
