@@ -1,13 +1,14 @@
 /**
- * Ollama faults as a user meets them, through the app service that every host adapts: Ollama
- * down at start, dying mid-answer, hung, slow, HTTP 500s, a very slow first token, a malformed stream,
- * and a chat model chosen in Settings that is not installed (or cannot chat). For each: the words that name the problem
- * and what to do, the question kept in the chat (with the partial answer, marked, when tokens had
- * arrived), and recovery by itself once Ollama is back: the `ollama.status` event flips without
- * anyone asking, and the next question in the same room gets a generative answer.
+ * Ollama faults as a user meets them, through the app service that every host adapts: Ollama down
+ * at start, dying mid-answer, hung, slow, HTTP 500s, a very slow first token, a malformed stream,
+ * and a chat model chosen in Settings that is not installed (or cannot chat). For each: the words
+ * that name the problem and what to do, the question kept in the chat (with the partial answer,
+ * marked, when tokens had arrived), and recovery by itself once Ollama is back: the `ollama.status`
+ * event flips without anyone asking, and the next question in the same room gets a generative answer.
  *
  * Real LanceDB, real corpus files, real query worker threads; the only fakes are the Ollama server
- * and, for a slow Ollama, a delaying proxy in front of it, both at the process edge. Ollama's status is polled every 5 s, so a flip is waited for up to 15 s.
+ * and, for a slow Ollama, a delaying proxy in front of it, both at the process edge. Ollama's status
+ * is polled every 5 s, so a flip is waited for up to 15 s.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { AppService, AppServiceOptions } from '../../src/core/app'
@@ -44,7 +45,6 @@ interface Room {
   dir: string
 }
 let room: Room | undefined
-
 let proxy: SlowProxy | undefined
 
 /** A copy of the library, the service on it (talking to `host`), and one session in a fresh chat room. */
