@@ -30,6 +30,8 @@ const OPTIMIZE_EVERY_ROWS = 50_000
 export class LibraryWriter {
   private rowsSinceOptimize = 0
   private hasFtsIndex = false
+  /** The content hash of every document row, by id, kept in step with the table (loaded on first use). */
+  private hashes: Map<string, string> | null = null
 
   private constructor(
     readonly dir: string,
@@ -80,9 +82,19 @@ export class LibraryWriter {
         this.rowsSinceOptimize += chunks.id.length
       }
       if (docs.length > 0) {
-        await this.documents.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(documentsToArrow(docs))
-        const stale = docs.map((doc) => `(doc_id = '${sqlString(doc.id)}' AND doc_hash != '${sqlString(doc.hash)}')`)
+        const hashes = await this.documentHashes()
+        const replacing = docs.filter((doc) => hashes.has(doc.id))
+        // New documents are appended, and only documents whose row held another hash can have
+        // chunks of another version to delete: a fresh import no longer scans the chunks table
+        // with a delete at every batch.
+        const appendOnly = replacing.length === 0 && new Set(docs.map((doc) => doc.id)).size === docs.length
+        if (appendOnly) await this.documents.add(documentsToArrow(docs))
+        else await this.documents.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(documentsToArrow(docs))
+        const stale = replacing
+          .filter((doc) => hashes.get(doc.id) !== doc.hash)
+          .map((doc) => `(doc_id = '${sqlString(doc.id)}' AND doc_hash != '${sqlString(doc.hash)}')`)
         for (let i = 0; i < stale.length; i += 200) await this.chunks.delete(stale.slice(i, i + 200).join(' OR '))
+        for (const doc of docs) hashes.set(doc.id, doc.hash)
       }
       if (!this.hasFtsIndex && chunks && chunks.id.length > 0) await this.buildFullTextIndex()
       else if (this.rowsSinceOptimize >= OPTIMIZE_EVERY_ROWS) await this.optimize()
@@ -107,12 +119,14 @@ export class LibraryWriter {
       await this.chunks.delete(`doc_id IN (${list})`)
       await this.documents.delete(`id IN (${list})`)
     }
+    for (const id of docIds) this.hashes?.delete(id)
   }
 
   /** Removes every document and chunk (the first step of a re-index with another embedder). */
   async clear(): Promise<void> {
     await this.chunks.delete('true')
     await this.documents.delete('true')
+    this.hashes?.clear()
   }
 
   /** Deletes chunks that belong to no ready document version: leftovers of a crash. */
@@ -149,6 +163,14 @@ export class LibraryWriter {
       this.db.close()
       await releaseWriterLock(this.dir)
     }
+  }
+
+  private async documentHashes(): Promise<Map<string, string>> {
+    if (!this.hashes) {
+      const rows = await this.documents.query().select(['id', 'hash']).toArray()
+      this.hashes = new Map(rows.map((row) => [row.id as string, row.hash as string]))
+    }
+    return this.hashes
   }
 
   private async buildFullTextIndex(): Promise<void> {
