@@ -5,7 +5,8 @@
  */
 import type { EmbedderSpec } from '../core/embed/embedder'
 import { LibraryWriter } from '../core/store/writer'
-import type { ChunkColumns, DocumentRecord } from '../core/store/schema'
+import type { PackedChunks } from '../core/store/packed'
+import type { DocumentRecord } from '../core/store/schema'
 import { toWriterResult, type WriterResult } from '../core/store/writer-protocol'
 
 let writer: LibraryWriter | null = null
@@ -25,7 +26,7 @@ export function open(task: { dir: string; embedder: EmbedderSpec; rebuild?: bool
   })
 }
 
-export function commit(task: { docs: DocumentRecord[]; chunks: ChunkColumns | null }): Promise<WriterResult> {
+export function commit(task: { docs: DocumentRecord[]; chunks: PackedChunks[] }): Promise<WriterResult> {
   return toWriterResult(() => current().commit(task.docs, task.chunks))
 }
 

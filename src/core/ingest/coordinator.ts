@@ -3,7 +3,8 @@ import type { Piscina } from 'piscina'
 import type { EmbedderChoice } from '../embed/choice'
 import type { EmbedderSpec } from '../embed/embedder'
 import { libraryPaths } from '../store/library'
-import { concatChunkColumns, type ChunkColumns, type DocumentRecord } from '../store/schema'
+import type { PackedChunks } from '../store/packed'
+import type { DocumentRecord } from '../store/schema'
 import { unwrapWriterResult, type WriterResult } from '../store/writer-protocol'
 import type { ParseFailureCode } from '../types'
 import type { FileOutcome, IngestEvent, IngestSummary } from './events'
@@ -52,7 +53,7 @@ interface Finished {
   file: QueuedFile
   outcome: FileOutcome
   record?: DocumentRecord
-  chunks?: ChunkColumns
+  chunks?: PackedChunks
   reason?: string
   code?: ParseFailureCode
   warnings?: string[]
@@ -150,11 +151,11 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       batch = []
       batchChunks = 0
       writing = writing.then(async () => {
-        const chunkParts = items.flatMap((item) => (item.chunks ? [item.chunks] : []))
-        const chunks = chunkParts.length ? concatChunkColumns(chunkParts) : null
+        // The packed chunks go on to the writer as they came, by transfer: the writer builds the batch.
+        const chunks = items.flatMap((item) => (item.chunks ? [item.chunks] : []))
         const docs = items.flatMap((item) => (item.record ? [item.record] : []))
-        await store('commit', { docs, chunks }, chunks ? [chunks.vectors.buffer as ArrayBuffer] : undefined)
-        bufferedChunks -= chunks?.id.length ?? 0
+        await store('commit', { docs, chunks }, chunks.map((part) => part.buffer))
+        bufferedChunks -= chunks.reduce((sum, part) => sum + part.count, 0)
         for (const item of items) if (item.record?.status === 'ready') readyByHash.set(item.record.hash, item.file.path)
         await journal.done(items.map((item) => item.file.path))
         finish(items)
@@ -178,8 +179,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       }
       if (batch.length === 0) batchStarted = performance.now()
       batch.push(item)
-      batchChunks += item.chunks?.id.length ?? 0
-      bufferedChunks += item.chunks?.id.length ?? 0
+      batchChunks += item.chunks?.count ?? 0
+      bufferedChunks += item.chunks?.count ?? 0
       if (batchChunks >= FLUSH_CHUNKS || batch.length >= FLUSH_DOCUMENTS || performance.now() - batchStarted >= FLUSH_AFTER_MS) await flush()
     }
 

@@ -3,7 +3,8 @@ import { basename, extname } from 'node:path'
 import { createEmbedder, type EmbedderChoice } from '../embed/choice'
 import type { Embedder } from '../embed/embedder'
 import { formatOf, parseDocument } from '../parse/index'
-import type { ChunkColumns, DocumentRecord } from '../store/schema'
+import { packChunks, type PackedChunks } from '../store/packed'
+import type { DocumentRecord } from '../store/schema'
 import { ParseFailure, type ParseFailureCode } from '../types'
 import { contentHash, prepareDocument } from './prepare'
 import { describeFsError } from './walk'
@@ -34,7 +35,8 @@ export type ProcessFileResult =
       kind: 'indexed'
       path: string
       record: DocumentRecord
-      chunks: ChunkColumns
+      /** The chunks with their vectors, packed for the writer. */
+      chunks: PackedChunks
       /** The file changed while it was being read: import it again. */
       changedDuringImport: boolean
     }
@@ -105,7 +107,7 @@ export async function processFile(task: ProcessFileTask, signal?: AbortSignal): 
       chunkCount: prepared.chunks.id.length,
       pages: parsed.pageCount ?? null
     })
-    return { kind: 'indexed', path, record, chunks: prepared.chunks, changedDuringImport: !after || after.mtimeMs !== mtime || after.size !== size }
+    return { kind: 'indexed', path, record, chunks: packChunks(prepared.chunks, embedder.spec.dim), changedDuringImport: !after || after.mtimeMs !== mtime || after.size !== size }
   } catch (error) {
     if (signal?.aborted) throw signal.reason
     const code = (error as NodeJS.ErrnoException).code

@@ -1,4 +1,4 @@
-import type { Data, FixedSizeList as FixedSizeListType, Float32 as Float32Type, Schema as SchemaType, Table as ArrowTable } from 'apache-arrow'
+import type { Data, Schema as SchemaType, Table as ArrowTable } from 'apache-arrow'
 import type { DocFormat } from '../types'
 import { arrow } from './arrow'
 
@@ -106,37 +106,6 @@ export function concatChunkColumns(parts: ChunkColumns[]): ChunkColumns {
     offset += part.vectors.length
   }
   return out
-}
-
-/** Builds an Arrow table for the chunks table straight from columns. */
-export function chunkColumnsToArrow(columns: ChunkColumns, dim: number): ArrowTable {
-  const schema = chunkSchema(dim)
-  const length = columns.id.length
-  if (columns.vectors.length !== length * dim) {
-    throw new Error(`chunk batch has ${columns.vectors.length} floats for ${length} vectors of ${dim}`)
-  }
-  const vectorType = schema.fields[10].type as FixedSizeListType<Float32Type>
-  const vectorData = makeData({
-    type: vectorType,
-    length,
-    nullCount: 0,
-    child: makeData({ type: new Float32(), length: length * dim, data: columns.vectors })
-  })
-  const children: Data[] = [
-    vectorFromArray(columns.id, new Utf8()).data[0],
-    vectorFromArray(columns.doc_id, new Utf8()).data[0],
-    vectorFromArray(columns.doc_hash, new Utf8()).data[0],
-    vectorFromArray(columns.ord, new Int32()).data[0],
-    vectorFromArray(columns.text, new Utf8()).data[0],
-    vectorFromArray(columns.search_text, new Utf8()).data[0],
-    vectorFromArray(columns.page, new Int32()).data[0],
-    vectorFromArray(columns.headings, new Utf8()).data[0],
-    vectorFromArray(columns.start, new Int32()).data[0],
-    vectorFromArray(columns.end, new Int32()).data[0],
-    vectorData
-  ]
-  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }))
-  return new Table([batch])
 }
 
 /** Builds an Arrow table of document rows. */

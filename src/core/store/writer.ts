@@ -15,7 +15,8 @@ import {
   writeMeta
 } from './library'
 import { loadLance } from './lance'
-import { chunkColumnsToArrow, documentsToArrow, type ChunkColumns, type DocumentRecord } from './schema'
+import { chunkColumnsToArrow, packedToArrow, type PackedChunks } from './packed'
+import { documentsToArrow, type ChunkColumns, type DocumentRecord } from './schema'
 
 /** Rows written since the last index refresh after which the full-text index is brought up to date. */
 const OPTIMIZE_EVERY_ROWS = 50_000
@@ -73,13 +74,16 @@ export class LibraryWriter {
 
   /**
    * Commits finished documents: their chunks (one atomic write), then their rows, then removes
-   * chunks of their replaced versions. Failed documents have rows and no chunks.
+   * chunks of their replaced versions. Failed documents have rows and no chunks. Chunks come as
+   * columns, or as the ingest threads packed them (see `PackedChunks`).
    */
-  async commit(docs: DocumentRecord[], chunks: ChunkColumns | null): Promise<void> {
+  async commit(docs: DocumentRecord[], chunks: ChunkColumns | PackedChunks[] | null): Promise<void> {
     try {
-      if (chunks && chunks.id.length > 0) {
-        await this.chunks.add(chunkColumnsToArrow(chunks, this.embedder.dim))
-        this.rowsSinceOptimize += chunks.id.length
+      const table = !chunks ? null : Array.isArray(chunks) ? (chunks.length ? packedToArrow(chunks, this.embedder.dim) : null) : chunkColumnsToArrow(chunks, this.embedder.dim)
+      const rows = table?.numRows ?? 0
+      if (table && rows > 0) {
+        await this.chunks.add(table)
+        this.rowsSinceOptimize += rows
       }
       if (docs.length > 0) {
         const hashes = await this.documentHashes()
@@ -96,7 +100,7 @@ export class LibraryWriter {
         for (let i = 0; i < stale.length; i += 200) await this.chunks.delete(stale.slice(i, i + 200).join(' OR '))
         for (const doc of docs) hashes.set(doc.id, doc.hash)
       }
-      if (!this.hasFtsIndex && chunks && chunks.id.length > 0) await this.buildFullTextIndex()
+      if (!this.hasFtsIndex && rows > 0) await this.buildFullTextIndex()
       else if (this.rowsSinceOptimize >= OPTIMIZE_EVERY_ROWS) await this.optimize()
     } catch (error) {
       throw asLibraryError(error, this.dir)
