@@ -75,7 +75,9 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      safeDialogs: true
+      safeDialogs: true,
+      // Middle-click would otherwise try to open links in a new window (denied anyway below).
+      disableBlinkFeatures: 'Auxclick'
     }
   }
 }

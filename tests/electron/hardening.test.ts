@@ -90,6 +90,7 @@ describe('window options', () => {
     expect(prefs.webviewTag).toBe(false)
     expect(prefs.navigateOnDragDrop).toBe(false)
     expect(prefs.experimentalFeatures).toBe(false)
+    expect(prefs.disableBlinkFeatures).toBe('Auxclick')
   })
 
   it('turn spellcheck off, since Chromium would download its dictionaries', () => {
