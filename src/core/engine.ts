@@ -208,8 +208,11 @@ export class Engine {
           // Threads start with the pool, loading their code while the writer opens the library.
           minThreads: threads,
           maxThreads: threads,
-          concurrentTasksPerWorker: Number(process.env.DM_TPW ?? 1),
-          atomics: (process.env.DM_ATOMICS ?? 'sync') as 'sync',
+          // Two files per thread: while one waits for its embeddings (or its file), the other
+          // parses, and a thread never idles while the main thread hands it its next file.
+          // `async` atomics keep an idle thread's event loop turning (kept-alive sockets close cleanly).
+          concurrentTasksPerWorker: 2,
+          atomics: 'async',
           idleTimeout: 30_000,
           // A file that makes a parser balloon kills its own thread, not the app.
           resourceLimits: { maxOldGenerationSizeMb: this.config.ingestHeapMb ?? 2048 }

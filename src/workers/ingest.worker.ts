@@ -3,10 +3,25 @@
  * chunks travel back to the coordinator packed in one buffer, by transfer, not by copy.
  */
 import { Piscina } from 'piscina'
-import { processFile, type ProcessFileResult, type ProcessFileTask } from '../core/ingest/process'
+import { processFile, type DuplicateAnswer, type ProcessFileResult, type ProcessFileTask, type TaskMessage } from '../core/ingest/process'
 
 export default async function ingestFile(task: ProcessFileTask): Promise<ProcessFileResult> {
-  const result = await processFile(task)
+  const { port } = task
+  const say = (message: TaskMessage): void => port?.postMessage(message)
+  say({ type: 'started' })
+  const duplicateOf = (hash: string): Promise<string | null> =>
+    new Promise((resolve) => {
+      if (!port) return resolve(null)
+      port.once('message', (answer: DuplicateAnswer) => resolve(answer.of))
+      port.once('close', () => resolve(null))
+      say({ type: 'hash', hash })
+    })
+  let result: ProcessFileResult
+  try {
+    result = await processFile(task, { duplicateOf })
+  } finally {
+    port?.close()
+  }
   if (result.kind !== 'indexed') return result
   // move() marks the wrapper so Piscina transfers the buffer and hands the caller `result` itself.
   const wrapper = { [Piscina.transferableSymbol]: result.chunks.buffer, [Piscina.valueSymbol]: result } as unknown as Parameters<typeof Piscina.move>[0]

@@ -40,10 +40,22 @@ export class OllamaEmbedder implements Embedder {
     const out: Float32Array[] = []
     for (let i = 0; i < texts.length; i += this.batchSize) {
       const batch = texts.slice(i, i + this.batchSize)
-      const vectors = await this.gateway.embed(this.spec.model, batch, signal)
+      const vectors = await this.embedBatch(batch, signal)
       for (const v of vectors) out.push(this.normalised(v))
     }
     return out
+  }
+
+  private async embedBatch(batch: string[], signal?: AbortSignal): Promise<number[][]> {
+    try {
+      return await this.gateway.embed(this.spec.model, batch, signal)
+    } catch (error) {
+      // A kept-alive connection that the server closed while this thread was busy parsing fails
+      // the next request before any answer. Embedding has no side effects: try once more, on a
+      // fresh connection, before failing the whole file.
+      if (error instanceof LlmError && error.code === 'interrupted' && !signal?.aborted) return this.gateway.embed(this.spec.model, batch, signal)
+      throw error
+    }
   }
 
   async embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array> {

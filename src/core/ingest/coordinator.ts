@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import { MessageChannel } from 'node:worker_threads'
 import type { Piscina } from 'piscina'
 import type { EmbedderChoice } from '../embed/choice'
 import type { EmbedderSpec } from '../embed/embedder'
@@ -10,7 +11,7 @@ import type { ParseFailureCode } from '../types'
 import type { FileOutcome, IngestEvent, IngestSummary } from './events'
 import { IngestJournal, type QueuedFile } from './journal'
 import { documentId } from './prepare'
-import { formatBytes, type PreviousVersion, type ProcessFileResult, type ProcessFileTask } from './process'
+import { duplicateReason, formatBytes, type DuplicateAnswer, type PreviousVersion, type ProcessFileResult, type ProcessFileTask, type TaskMessage } from './process'
 import { walkPaths } from './walk'
 
 export interface IngestPools {
@@ -96,12 +97,16 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       if (walked.length >= 1000) await journal.add(walked.splice(0))
     }
     await journal.add(walked)
-    const queue = journal.pending()
+    // Largest files first: a long file started last would keep one thread busy while the others
+    // have nothing left to do, so the whole import would wait for it.
+    const queue = journal.pending().sort((a, b) => b.size - a.size)
     let filesTotal = queue.length + summary.skipped + summary.failed
     let bytesTotal = queue.reduce((sum, file) => sum + file.size, 0)
     emit({ type: 'queued', filesTotal, bytesTotal })
 
-    // 2. Process the queue with the pool, writing finished documents in batches.
+    // 2. Process the queue with the pool. Finished files collect in a batch that the store worker
+    // writes while the pool reads on: a lane waits for writing only when too many chunks are
+    // waiting to be written, so the ingest threads are never idle behind a LanceDB commit.
     let filesDone = summary.skipped + summary.failed
     let bytesDone = 0
     const inFlight = new Map<string, QueuedFile>()
@@ -109,6 +114,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     let batchChunks = 0
     let batchStarted = 0
     let writing: Promise<void> = Promise.resolve()
+    let writeFailure: { error: unknown } | null = null
     let bufferedChunks = 0
     let next = 0
     let lastProgress = 0
@@ -145,16 +151,16 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       progress()
     }
 
+    /** Hands the batch to the store worker (after the writes before it); the journal records it once written. */
     const flush = (): Promise<void> => {
       if (batch.length === 0) return writing
       const items = batch
       batch = []
       batchChunks = 0
       writing = writing.then(async () => {
-        // The packed chunks go on to the writer as they came, by transfer: the writer builds the batch.
         const chunks = items.flatMap((item) => (item.chunks ? [item.chunks] : []))
         const docs = items.flatMap((item) => (item.record ? [item.record] : []))
-        await store('commit', { docs, chunks }, chunks.map((part) => part.buffer))
+        if (docs.length || chunks.length) await store('commit', { docs, chunks }, chunks.map((part) => part.buffer))
         bufferedChunks -= chunks.reduce((sum, part) => sum + part.count, 0)
         for (const item of items) if (item.record?.status === 'ready') readyByHash.set(item.record.hash, item.file.path)
         await journal.done(items.map((item) => item.file.path))
@@ -167,49 +173,97 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
           bytesTotal += again.reduce((sum, file) => sum + file.size, 0)
         }
       })
+      // A failed write (a full disk) stops the lanes at their next file; the final flush reports it.
+      writing.catch((error: unknown) => {
+        writeFailure ??= { error }
+      })
       return writing
     }
 
-    const settle = async (item: Finished): Promise<void> => {
-      if (!item.record) {
-        // Nothing to write: done as soon as it is known.
-        await journal.done([item.file.path])
-        finish([item])
-        return
-      }
+    /** Adds a finished file to the batch, and starts writing the batch once it is full or old. */
+    const settle = (item: Finished): void => {
       if (batch.length === 0) batchStarted = performance.now()
       batch.push(item)
-      batchChunks += item.chunks?.count ?? 0
-      bufferedChunks += item.chunks?.count ?? 0
-      if (batchChunks >= FLUSH_CHUNKS || batch.length >= FLUSH_DOCUMENTS || performance.now() - batchStarted >= FLUSH_AFTER_MS) await flush()
+      const chunkCount = item.chunks?.count ?? 0
+      batchChunks += chunkCount
+      bufferedChunks += chunkCount
+      if (batchChunks >= FLUSH_CHUNKS || batch.length >= FLUSH_DOCUMENTS || performance.now() - batchStarted >= FLUSH_AFTER_MS) {
+        flush().catch(() => undefined)
+      }
     }
+
+    /** Content being read right now, by hash: the first file claims it, and copies wait for its outcome. */
+    const claims = new Map<string, { path: string; indexed: Promise<boolean> }>()
+    /** A file may be a copy of another only if some other file (queued or imported) has its size. */
+    const sizes = new Map<number, number>()
+    for (const file of queue) sizes.set(file.size, (sizes.get(file.size) ?? 0) + 1)
+    for (const doc of known.values()) if (doc.status === 'ready') sizes.set(doc.size, (sizes.get(doc.size) ?? 0) + 1)
 
     /** Reads one file in the pool and turns whatever happens into a finished item. */
     const readOne = async (file: QueuedFile): Promise<Finished | null> => {
       const docId = documentId(file.path)
       const previous = known.get(docId) ?? null
-      const task: ProcessFileTask = { path: file.path, docId, previous, embedder: options.embedder, maxBytes }
+      const { port1: port, port2: workerPort } = new MessageChannel()
+      const task: ProcessFileTask = {
+        path: file.path, docId, previous, embedder: options.embedder, maxBytes, port: workerPort, askDuplicate: (sizes.get(file.size) ?? 0) > 1
+      }
       const limit = Math.ceil(timeoutFor(file.size))
-      const timeout = AbortSignal.timeout(limit)
-      const taskSignal = signal ? AbortSignal.any([signal, timeout]) : timeout
-      let result: ProcessFileResult
+      const timeout = new AbortController()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      // The time limit runs while a thread works on the file: not while it is queued behind a long
+      // one, nor while it waits to learn whether it is a copy of a file being read.
+      const runClock = (running: boolean): void => {
+        clearTimeout(timer)
+        if (running) timer = setTimeout(() => timeout.abort(new Error('timed out')), limit)
+      }
+      const mine: { hash: string; settle: (indexed: boolean) => void } = { hash: '', settle: () => undefined }
+      const copyOf = async (hash: string): Promise<string | null> => {
+        for (;;) {
+          const ready = readyByHash.get(hash)
+          if (ready && ready !== file.path) return ready
+          const claim = claims.get(hash)
+          if (!claim || claim.path === file.path) {
+            claims.set(hash, { path: file.path, indexed: new Promise((resolve) => (mine.settle = resolve)) })
+            mine.hash = hash
+            return null
+          }
+          runClock(false)
+          const indexed = await claim.indexed
+          runClock(true)
+          if (indexed) return claim.path
+          // The original failed: this copy may claim the content and try itself.
+        }
+      }
+      port.on('message', (message: TaskMessage) => {
+        if (message.type === 'started') runClock(true)
+        else void copyOf(message.hash).then((of) => port.postMessage({ type: 'duplicate', of } satisfies DuplicateAnswer))
+      })
+      const taskSignal = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal
+      let result: ProcessFileResult | null = null
       try {
-        result = (await pools.ingest.run(task, { signal: taskSignal })) as ProcessFileResult
+        result = (await pools.ingest.run(task, { signal: taskSignal, transferList: [workerPort] })) as ProcessFileResult
       } catch (error) {
         if (signal?.aborted) return null
-        const timedOut = timeout.aborted
+        const timedOut = timeout.signal.aborted
         const reason = timedOut
           ? `Reading ${file.path} took longer than ${Math.round(limit / 1000)} s, so it was stopped. The file may be damaged or unusually complex.`
           : `The reader crashed on ${file.path} (${(error as Error).message}). The file may be damaged or too large to read${file.size > 0 ? ` (${formatBytes(file.size)})` : ''}.`
         const code: ParseFailureCode = timedOut ? 'timeout' : 'crashed'
         return { file, outcome: 'failed', code, reason, record: failedRecord(file, docId, code, reason) }
+      } finally {
+        runClock(false)
+        port.close()
+        const indexed = result?.kind === 'indexed'
+        // An indexed original stays claimed (its copies are duplicates until it is written and known as ready).
+        if (mine.hash && !indexed) claims.delete(mine.hash)
+        mine.settle(indexed)
       }
       if (result.kind === 'unchanged') return { file, outcome: 'unchanged' }
       if (result.kind === 'skipped') return { file, outcome: 'skipped', reason: result.reason }
       if (result.kind === 'failed') return { file, outcome: 'failed', code: result.code, reason: result.reason, record: withCreated(result.record, previous) }
       const duplicateOf = readyByHash.get(result.record.hash)
       if (duplicateOf && duplicateOf !== file.path) {
-        return { file, outcome: 'skipped', reason: `Same content as ${duplicateOf}, which is already in the library.` }
+        return { file, outcome: 'skipped', reason: duplicateReason(duplicateOf) }
       }
       const warnings = JSON.parse(result.record.warnings) as string[]
       return { file, outcome: 'indexed', record: withCreated(result.record, previous), chunks: result.chunks, warnings, again: result.changedDuringImport }
@@ -218,28 +272,34 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     const processOne = async (file: QueuedFile): Promise<void> => {
       inFlight.set(file.path, file)
       progress()
-      const item = await readOne(file)
-        .catch((error: Error): Finished => {
+      const attempt = (): Promise<Finished | null> =>
+        readOne(file).catch((error: Error): Finished => {
           const reason = `DocuMind could not import ${file.path}: ${error.message}`
           return { file, outcome: 'failed', code: 'crashed', reason, record: failedRecord(file, documentId(file.path), 'crashed', reason) }
         })
-        .finally(() => inFlight.delete(file.path))
-      // Settling writes to the journal and the library: if that fails (a full disk), the import
-      // stops with that error and the queue keeps the file for the next run.
-      if (item) await settle(item)
+      let item = await attempt()
+      // A thread that dies (out of memory, or stopped for a file over its time limit) takes the
+      // other file it was reading with it: each gets a second try on a fresh thread, and only a
+      // file that kills its thread again is reported as crashed.
+      if (item?.code === 'crashed' && !signal?.aborted) item = await attempt()
+      inFlight.delete(file.path)
+      if (item) settle(item)
     }
 
-    // A few more files in flight than threads, so a thread never waits for its next file.
-    const concurrency = Math.max(2, pools.ingest.options.maxThreads * 2)
+    // Two files in flight per thread (the pool runs two at once on each; see engine.ts).
+    const concurrency = Math.max(2, pools.ingest.options.maxThreads * pools.ingest.options.concurrentTasksPerWorker)
     const lane = async (): Promise<void> => {
       while (!signal?.aborted && next < queue.length) {
+        // Settling writes to the journal and the library: if that failed (a full disk), the import
+        // stops with that error and the queue keeps the file for the next run.
+        if (writeFailure) throw writeFailure.error
         while (bufferedChunks >= MAX_BUFFERED_CHUNKS) await flush()
         await processOne(queue[next++])
       }
     }
     // Batches are also written when they grow old, so progress never stalls on a slow trickle.
     const ageFlush = setInterval(() => {
-      if (batch.length && performance.now() - batchStarted >= FLUSH_AFTER_MS) flush().catch(() => undefined) // surfaces at the next awaited flush
+      if (batch.length && performance.now() - batchStarted >= FLUSH_AFTER_MS) flush().catch(() => undefined)
     }, FLUSH_AFTER_MS / 2)
     try {
       // A flush may queue files again (they changed while being read), hence the outer loop.
@@ -282,8 +342,4 @@ function failedRecord(file: QueuedFile, docId: string, code: ParseFailureCode, r
     id: docId, path: file.path, name, title: null, format: null, size: file.size, mtime: file.mtime, hash: '',
     status: 'failed', error: reason, error_code: code, warnings: '[]', chunk_count: 0, pages: null, created_at: now, updated_at: now
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref())
 }

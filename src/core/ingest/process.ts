@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
+import type { MessagePort } from 'node:worker_threads'
 import { createEmbedder, type EmbedderChoice } from '../embed/choice'
 import type { Embedder } from '../embed/embedder'
 import { formatOf, parseDocument } from '../parse/index'
@@ -25,6 +26,27 @@ export interface ProcessFileTask {
   embedder: EmbedderChoice
   /** Files larger than this are refused before being read. */
   maxBytes: number
+  /**
+   * The coordinator's end of a conversation about this task (also in the transferList): the worker
+   * says when it starts (the time limit runs from then) and, with `askDuplicate`, asks whether the
+   * file's content is already in the library or being read, before spending time parsing it.
+   */
+  port?: MessagePort
+  /** Another file of the same size is queued or in the library, so this one may be a copy. */
+  askDuplicate?: boolean
+}
+
+/** Worker -> coordinator, on the task's port. */
+export type TaskMessage = { type: 'started' } | { type: 'hash'; hash: string }
+
+/** Coordinator -> worker: the path of a file with the same content, or null to go ahead. */
+export type DuplicateAnswer = { type: 'duplicate'; of: string | null }
+
+/** Options of one `processFile` call. */
+export interface ProcessFileHooks {
+  signal?: AbortSignal
+  /** Asked once the content hash is known: resolves with the path of an identical file, if any. */
+  duplicateOf?: (hash: string) => Promise<string | null>
 }
 
 export type ProcessFileResult =
@@ -60,8 +82,9 @@ function embedderFor(choice: EmbedderChoice): Promise<Embedder> {
  * `failed` result with a reason a person understands (only an abort, a timeout or a crash of the
  * thread escapes, and the coordinator reports those).
  */
-export async function processFile(task: ProcessFileTask, signal?: AbortSignal): Promise<ProcessFileResult> {
+export async function processFile(task: ProcessFileTask, hooks: ProcessFileHooks = {}): Promise<ProcessFileResult> {
   const { path, previous } = task
+  const { signal } = hooks
   const name = basename(path)
   let size = 0
   let mtime = 0
@@ -83,6 +106,8 @@ export async function processFile(task: ProcessFileTask, signal?: AbortSignal): 
     const bytes = await readFile(path, { signal })
     const hash = contentHash(bytes)
     if (previous?.status === 'ready' && previous.hash === hash) return { kind: 'unchanged', path }
+    const duplicateOf = task.askDuplicate ? await hooks.duplicateOf?.(hash) : null
+    if (duplicateOf) return { kind: 'skipped', path, reason: duplicateReason(duplicateOf) }
     if (extname(name) === '' && formatOf(name, bytes.subarray(0, 8192)) === null) {
       return { kind: 'skipped', path, reason: `${name} has no file extension and is not text; DocuMind does not read it.` }
     }
@@ -152,6 +177,10 @@ function documentRecord(
     created_at: now,
     updated_at: now
   }
+}
+
+export function duplicateReason(original: string): string {
+  return `Same content as ${original}, which is already in the library.`
 }
 
 /** 1536 -> "1.5 KB"; 3_400_000 -> "3.2 MB". */
