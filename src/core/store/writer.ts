@@ -18,8 +18,13 @@ import { loadLance } from './lance'
 import { chunkColumnsToArrow, packedToArrow, type PackedChunks } from './packed'
 import { documentsToArrow, type ChunkColumns, type DocumentRecord } from './schema'
 
-/** Rows written since the last index refresh after which the full-text index is brought up to date. */
-const OPTIMIZE_EVERY_ROWS = 50_000
+/**
+ * Rows written since the indexes were last brought up to date after which the writer does so in
+ * the middle of an import; otherwise it does so when it closes. Rows no index covers yet are
+ * still found (LanceDB searches them exhaustively), and one full-text index built over all the
+ * rows of an import costs less than building it on the first batch and folding in every later one.
+ */
+const REFRESH_EVERY_ROWS = 200_000
 
 /**
  * The one writer of a library. Documents are committed whole: all chunks of a document go into the
@@ -29,7 +34,7 @@ const OPTIMIZE_EVERY_ROWS = 50_000
  * never half-searchable and never duplicated.
  */
 export class LibraryWriter {
-  private rowsSinceOptimize = 0
+  private rowsSinceRefresh = 0
   private hasFtsIndex = false
   /** The content hash of every document row, by id, kept in step with the table (loaded on first use). */
   private hashes: Map<string, string> | null = null
@@ -83,7 +88,7 @@ export class LibraryWriter {
       const rows = table?.numRows ?? 0
       if (table && rows > 0) {
         await this.chunks.add(table)
-        this.rowsSinceOptimize += rows
+        this.rowsSinceRefresh += rows
       }
       if (docs.length > 0) {
         const hashes = await this.documentHashes()
@@ -100,8 +105,7 @@ export class LibraryWriter {
         for (let i = 0; i < stale.length; i += 200) await this.chunks.delete(stale.slice(i, i + 200).join(' OR '))
         for (const doc of docs) hashes.set(doc.id, doc.hash)
       }
-      if (!this.hasFtsIndex && rows > 0) await this.buildFullTextIndex()
-      else if (this.rowsSinceOptimize >= OPTIMIZE_EVERY_ROWS) await this.optimize()
+      if (this.rowsSinceRefresh >= REFRESH_EVERY_ROWS) await this.refreshIndexes()
     } catch (error) {
       throw asLibraryError(error, this.dir)
     }
@@ -149,18 +153,22 @@ export class LibraryWriter {
     return orphans.size
   }
 
-  /** Brings the full-text index up to date and compacts small writes into larger files. */
-  async optimize(): Promise<void> {
-    if (!this.hasFtsIndex) return
-    await this.chunks.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) })
-    await this.documents.optimize({ cleanupOlderThan: new Date(Date.now() - 60_000) })
-    this.rowsSinceOptimize = 0
+  /**
+   * Brings the full-text index up to date: builds it over every row if there is none yet,
+   * otherwise folds new rows in and compacts small writes into larger files.
+   */
+  async refreshIndexes(): Promise<void> {
+    const cleanupOlderThan = new Date(Date.now() - 60_000)
+    if (this.hasFtsIndex) await this.chunks.optimize({ cleanupOlderThan })
+    else if ((await this.chunks.countRows()) > 0) await this.buildFullTextIndex()
+    await this.documents.optimize({ cleanupOlderThan })
+    this.rowsSinceRefresh = 0
   }
 
   /** Finishes: refreshes indexes, closes the tables and releases the writer lock. */
   async close(): Promise<void> {
     try {
-      if (this.rowsSinceOptimize > 0) await this.optimize()
+      if (this.rowsSinceRefresh > 0) await this.refreshIndexes()
     } finally {
       this.chunks.close()
       this.documents.close()
@@ -186,7 +194,6 @@ export class LibraryWriter {
       replace: true
     })
     this.hasFtsIndex = true
-    this.rowsSinceOptimize = 0
   }
 }
 
