@@ -32,7 +32,8 @@ export class ProgressBar {
     const width = 24
     const ratio = event.bytesTotal > 0 ? event.bytesDone / event.bytesTotal : event.filesTotal > 0 ? event.filesDone / event.filesTotal : 1
     const filled = Math.min(width, Math.round(ratio * width))
-    const current = event.current.length ? `  ${basename(event.current[0])}` : ''
+    const first = event.current[0]
+    const current = first ? `  ${basename(first.path)}${first.fraction > 0 ? ` ${Math.round(first.fraction * 100)}%` : ''}` : ''
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${event.filesDone}/${event.filesTotal} files  ${formatBytes(event.bytesDone)}/${formatBytes(event.bytesTotal)}  ${event.chunks} chunks${current}`
     const columns = this.out.columns || 100
     this.out.write(`\r${line.slice(0, columns - 1).padEnd(columns - 1)}`)

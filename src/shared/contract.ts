@@ -116,8 +116,8 @@ export const ImportStateSchema = z.object({
   bytesDone: z.number(),
   bytesTotal: z.number(),
   chunks: z.number().int(),
-  /** Files being read right now. */
-  current: z.array(z.string()),
+  /** Files being read right now, each with how far it is (0 to 1: read, parsed, embedded). */
+  current: z.array(z.object({ path: z.string(), fraction: z.number().min(0).max(1) })),
   /** Files that failed in this import, with reasons. */
   failures: z.array(z.object({ path: z.string(), code: z.string(), reason: z.string() })),
   skipped: z.number().int(),

@@ -16,9 +16,17 @@ export default async function ingestFile(task: ProcessFileTask): Promise<Process
       port.once('close', () => resolve(null))
       say({ type: 'hash', hash })
     })
+  // At most ten progress reports a second: a 2,000-page PDF must not flood the coordinator.
+  let lastReport = 0
+  const onProgress = (fraction: number): void => {
+    const now = Date.now()
+    if (now - lastReport < 100 && fraction < 1) return
+    lastReport = now
+    say({ type: 'progress', fraction })
+  }
   let result: ProcessFileResult
   try {
-    result = await processFile(task, { duplicateOf })
+    result = await processFile(task, { duplicateOf, onProgress })
   } finally {
     port?.close()
   }

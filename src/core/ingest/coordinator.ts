@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { MessageChannel } from 'node:worker_threads'
 import type { Piscina } from 'piscina'
 import type { EmbedderChoice } from '../embed/choice'
+import { LlmError, type LlmErrorCode } from '../llm/errors'
 import type { EmbedderSpec } from '../embed/embedder'
 import { libraryPaths } from '../store/library'
 import type { PackedChunks } from '../store/packed'
@@ -115,6 +116,12 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     let batchStarted = 0
     let writing: Promise<void> = Promise.resolve()
     let writeFailure: { error: unknown } | null = null
+    /** Set when the embedder cannot embed: every file would fail alike, so the import stops. */
+    let embedderFailure: LlmError | null = null
+    /** How far each file being read is, from 0 to 1, as its thread reports it. */
+    const fractions = new Map<string, number>()
+    /** How often a file was queued again because it changed while being read. */
+    const requeued = new Map<string, number>()
     let bufferedChunks = 0
     let next = 0
     let lastProgress = 0
@@ -122,7 +129,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       const now = performance.now()
       if (!force && now - lastProgress < PROGRESS_EVERY_MS) return
       lastProgress = now
-      emit({ type: 'progress', filesDone, filesTotal, bytesDone, bytesTotal, chunks: summary.chunks, current: [...inFlight.keys()] })
+      const current = [...inFlight.keys()].map((path) => ({ path, fraction: fractions.get(path) ?? 0 }))
+      emit({ type: 'progress', filesDone, filesTotal, bytesDone, bytesTotal, chunks: summary.chunks, current })
     }
 
     function record(item: Finished): void {
@@ -165,7 +173,15 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
         for (const item of items) if (item.record?.status === 'ready') readyByHash.set(item.record.hash, item.file.path)
         await journal.done(items.map((item) => item.file.path))
         finish(items)
-        const again = items.filter((item) => item.again).map((item) => item.file)
+        // A file that keeps changing (a log being written) is read at most three times; the last
+        // version read stays in the library, with a warning.
+        const again: QueuedFile[] = []
+        for (const item of items.filter((i) => i.again)) {
+          const times = (requeued.get(item.file.path) ?? 0) + 1
+          requeued.set(item.file.path, times)
+          if (times <= 2) again.push(item.file)
+          else summary.warnings.push({ path: item.file.path, warnings: ['The file kept changing while it was imported; the version read last is in the library.'] })
+        }
         if (again.length) {
           await journal.add(again)
           queue.push(...again)
@@ -236,7 +252,10 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       }
       port.on('message', (message: TaskMessage) => {
         if (message.type === 'started') runClock(true)
-        else void copyOf(message.hash).then((of) => port.postMessage({ type: 'duplicate', of } satisfies DuplicateAnswer))
+        else if (message.type === 'progress') {
+          fractions.set(file.path, message.fraction)
+          progress()
+        } else void copyOf(message.hash).then((of) => port.postMessage({ type: 'duplicate', of } satisfies DuplicateAnswer))
       })
       const taskSignal = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal
       let result: ProcessFileResult | null = null
@@ -261,6 +280,10 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       if (result.kind === 'unchanged') return { file, outcome: 'unchanged' }
       if (result.kind === 'skipped') return { file, outcome: 'skipped', reason: result.reason }
       if (result.kind === 'failed') return { file, outcome: 'failed', code: result.code, reason: result.reason, record: withCreated(result.record, previous) }
+      if (result.kind === 'embedder-failed') {
+        embedderFailure ??= embedderStopped(options.embedder, result)
+        return null
+      }
       const duplicateOf = readyByHash.get(result.record.hash)
       if (duplicateOf && duplicateOf !== file.path) {
         return { file, outcome: 'skipped', reason: duplicateReason(duplicateOf) }
@@ -283,6 +306,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       // file that kills its thread again is reported as crashed.
       if (item?.code === 'crashed' && !signal?.aborted) item = await attempt()
       inFlight.delete(file.path)
+      fractions.delete(file.path)
       if (item) settle(item)
     }
 
@@ -293,6 +317,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
         // Settling writes to the journal and the library: if that failed (a full disk), the import
         // stops with that error and the queue keeps the file for the next run.
         if (writeFailure) throw writeFailure.error
+        if (embedderFailure) return
         while (bufferedChunks >= MAX_BUFFERED_CHUNKS) await flush()
         await processOne(queue[next++])
       }
@@ -303,7 +328,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     }, FLUSH_AFTER_MS / 2)
     try {
       // A flush may queue files again (they changed while being read), hence the outer loop.
-      while (!signal?.aborted && next < queue.length) {
+      while (!signal?.aborted && !embedderFailure && next < queue.length) {
         await Promise.all(Array.from({ length: concurrency }, lane))
         await flush()
       }
@@ -318,6 +343,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     await journal.compact()
     summary.bytes = bytesDone
     progress(true)
+    // What was imported is written; the files not yet imported stay queued for the next run.
+    if (embedderFailure) throw embedderFailure
   } finally {
     await store('close', {}).catch(() => undefined)
   }
@@ -329,6 +356,18 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
 async function knownDocuments(store: Piscina): Promise<Map<string, PreviousVersion & { path: string; created_at: number }>> {
   const rows = (await store.run({}, { name: 'snapshot' })) as Array<PreviousVersion & { id: string; path: string; created_at: number }>
   return new Map(rows.map((row) => [row.id, row]))
+}
+
+/** The error that stops an import whose embedder cannot embed, saying what to do. */
+function embedderStopped(choice: EmbedderChoice, failure: { message: string; code: LlmErrorCode }): LlmError {
+  const host = choice.kind === 'ollama' ? choice.host : ''
+  const model = choice.kind === 'ollama' ? choice.model : undefined
+  return new LlmError(
+    failure.code,
+    `The import stopped: this library's embedding model${model ? ` (${model})` : ''} could not embed. ${failure.message} ` +
+      'What was imported so far is kept, and the remaining files stay queued: they continue when you import again once Ollama is back.',
+    { host, model }
+  )
 }
 
 function withCreated(record: DocumentRecord, previous: { created_at?: number } | null): DocumentRecord {

@@ -23,8 +23,8 @@ export type IngestEvent =
       bytesDone: number
       bytesTotal: number
       chunks: number
-      /** Files being read right now. */
-      current: string[]
+      /** Files being read right now, each with how far it is (0 to 1). */
+      current: Array<{ path: string; fraction: number }>
     }
 
 export interface IngestFailure {

@@ -15,6 +15,9 @@ export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
+/** Passages embedded per call: Ollama batches within it; large enough to cost nothing for the built-in embedder. */
+const EMBED_SLICE = 256
+
 export interface PreparedDocument {
   chunks: ChunkColumns
   /** The document's full text length, for the record. */
@@ -32,7 +35,7 @@ export async function prepareDocument(
   doc: ParsedDocument,
   identity: { docId: string; hash: string; name: string },
   embedder: Embedder,
-  options?: { chunking?: ChunkOptions; signal?: AbortSignal }
+  options?: { chunking?: ChunkOptions; signal?: AbortSignal; onProgress?: (embedded: number, total: number) => void }
 ): Promise<PreparedDocument> {
   const { text, chunks } = chunkDocument(doc, options?.chunking)
   const columns = emptyChunkColumns()
@@ -52,9 +55,13 @@ export async function prepareDocument(
     columns.start.push(chunk.start)
     columns.end.push(chunk.end)
   }
-  const vectors = contexts.length ? await embedder.embedDocuments(contexts, options?.signal) : []
   const dim = embedder.spec.dim
-  columns.vectors = new Float32Array(vectors.length * dim)
-  vectors.forEach((vector, i) => columns.vectors.set(vector, i * dim))
+  columns.vectors = new Float32Array(contexts.length * dim)
+  // In slices, so that a long document's progress can be told as it is embedded.
+  for (let from = 0; from < contexts.length; from += EMBED_SLICE) {
+    const vectors = await embedder.embedDocuments(contexts.slice(from, from + EMBED_SLICE), options?.signal)
+    vectors.forEach((vector, i) => columns.vectors.set(vector, (from + i) * dim))
+    options?.onProgress?.(Math.min(contexts.length, from + EMBED_SLICE), contexts.length)
+  }
   return { chunks: columns, textLength: text.length }
 }

@@ -8,6 +8,7 @@ import { packChunks, type PackedChunks } from '../store/packed'
 import type { DocumentRecord } from '../store/schema'
 import { ParseFailure, type ParseFailureCode } from '../types'
 import { contentHash, prepareDocument } from './prepare'
+import { LlmError, type LlmErrorCode } from '../llm/errors'
 import { describeFsError } from './walk'
 
 /** What the coordinator knows of a file's previously imported version. */
@@ -37,7 +38,7 @@ export interface ProcessFileTask {
 }
 
 /** Worker -> coordinator, on the task's port. */
-export type TaskMessage = { type: 'started' } | { type: 'hash'; hash: string }
+export type TaskMessage = { type: 'started' } | { type: 'hash'; hash: string } | { type: 'progress'; fraction: number }
 
 /** Coordinator -> worker: the path of a file with the same content, or null to go ahead. */
 export type DuplicateAnswer = { type: 'duplicate'; of: string | null }
@@ -47,12 +48,19 @@ export interface ProcessFileHooks {
   signal?: AbortSignal
   /** Asked once the content hash is known: resolves with the path of an identical file, if any. */
   duplicateOf?: (hash: string) => Promise<string | null>
+  /** How far the file is, from 0 to 1: read, then parsed page by page, then embedded. */
+  onProgress?: (fraction: number) => void
 }
 
 export type ProcessFileResult =
   | { kind: 'unchanged'; path: string }
   | { kind: 'skipped'; path: string; reason: string }
   | { kind: 'failed'; path: string; code: ParseFailureCode; reason: string; record: DocumentRecord }
+  /**
+   * The embedder could not embed (Ollama down, the model gone): not the file's fault, and every
+   * other file would fail the same way, so the import stops and the file stays queued.
+   */
+  | { kind: 'embedder-failed'; path: string; message: string; code: LlmErrorCode }
   | {
       kind: 'indexed'
       path: string
@@ -111,15 +119,29 @@ export async function processFile(task: ProcessFileTask, hooks: ProcessFileHooks
     if (extname(name) === '' && formatOf(name, bytes.subarray(0, 8192)) === null) {
       return { kind: 'skipped', path, reason: `${name} has no file extension and is not text; DocuMind does not read it.` }
     }
+    // Reading counts for a twentieth, parsing for about half, embedding for the rest.
+    const report = hooks.onProgress ?? (() => undefined)
+    report(0.05)
     let parsed
     try {
-      parsed = await parseDocument(bytes, name, { signal })
+      parsed = await parseDocument(bytes, name, { signal, onProgress: (done, total) => report(0.05 + 0.5 * (done / total)) })
     } catch (error) {
       if (error instanceof ParseFailure) return fail(error.code, error.message, hash)
       throw error
     }
-    const embedder = await embedderFor(task.embedder)
-    const prepared = await prepareDocument(parsed, { docId: task.docId, hash, name }, embedder, { signal })
+    report(0.55)
+    let prepared
+    let embedder
+    try {
+      embedder = await embedderFor(task.embedder)
+      prepared = await prepareDocument(parsed, { docId: task.docId, hash, name }, embedder, {
+        signal,
+        onProgress: (done, total) => report(0.55 + 0.45 * (done / total))
+      })
+    } catch (error) {
+      if (error instanceof LlmError && error.code !== 'aborted') return { kind: 'embedder-failed', path, message: error.message, code: error.code }
+      throw error
+    }
     const after = await stat(path).catch(() => null)
     const record = documentRecord(task, {
       size,

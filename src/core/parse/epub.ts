@@ -127,7 +127,7 @@ function tableOfContents(archive: EpubArchive, manifest: Map<string, ManifestIte
 }
 
 /** Parses an .epub file into sections; throws `ParseFailure` for DRM-protected, damaged or empty books. */
-export async function parseEpub(bytes: Uint8Array, signal?: AbortSignal): Promise<ParsedDocument> {
+export async function parseEpub(bytes: Uint8Array, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ParsedDocument> {
   if (bytes.length === 0) throw new ParseFailure('empty', 'The file is empty.')
   if (bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
     throw new ParseFailure('corrupt', 'This is not a valid EPUB: an .epub file is a zip archive, and this file is not one.')
@@ -156,8 +156,10 @@ export async function parseEpub(bytes: Uint8Array, signal?: AbortSignal): Promis
 
   const sections = new SectionList()
   const warnings: string[] = []
-  for (const itemref of spine ? elements(spine, 'itemref') : []) {
+  const itemrefs = spine ? elements(spine, 'itemref') : []
+  for (const [index, itemref] of itemrefs.entries()) {
     await checkpoint(signal)
+    onProgress?.(index, itemrefs.length)
     const item = manifest.get(itemref.attribs.idref ?? '')
     // The nav document is the book's own table of contents, not a chapter.
     if (!item || item.properties.split(/\s+/).includes('nav') || !/html/.test(item.mediaType)) continue

@@ -17,6 +17,8 @@ export { formatOf } from './formats.ts'
 export interface ParseOptions {
   /** Checked between pages and chapters; when it fires, its reason is thrown as is. */
   signal?: AbortSignal
+  /** Told after each page (PDF) or chapter (EPUB): how many of how many are done. */
+  onProgress?: (done: number, total: number) => void
 }
 
 function parseHtmlFile(bytes: Uint8Array, fileName: string): ParsedDocument {
@@ -60,7 +62,7 @@ function unexpected(error: unknown): ParseFailure {
  * when `options.signal` is aborted the signal's reason is thrown for the caller to handle.
  */
 export async function parseDocument(bytes: Uint8Array, fileName: string, options: ParseOptions = {}): Promise<ParsedDocument> {
-  const { signal } = options
+  const { signal, onProgress } = options
   signal?.throwIfAborted()
   const format = formatOf(fileName, bytes.subarray(0, 8192))
   try {
@@ -68,11 +70,11 @@ export async function parseDocument(bytes: Uint8Array, fileName: string, options
       // The PDF, Word and EPUB readers (pdf.js above all) are loaded on first use: a thread that
       // only ever reads Markdown starts in a fraction of the time.
       case 'pdf':
-        return finish(await (await import('./pdf.ts')).parsePdf(bytes, signal))
+        return finish(await (await import('./pdf.ts')).parsePdf(bytes, signal, onProgress))
       case 'docx':
         return finish(await (await import('./docx.ts')).parseDocx(bytes, signal))
       case 'epub':
-        return finish(await (await import('./epub.ts')).parseEpub(bytes, signal))
+        return finish(await (await import('./epub.ts')).parseEpub(bytes, signal, onProgress))
       case 'html':
         return parseHtmlFile(bytes, fileName)
       case 'markdown':

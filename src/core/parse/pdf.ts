@@ -49,7 +49,7 @@ function failureFor(error: unknown): ParseFailure {
 }
 
 /** Parses a PDF into one section per page; throws `ParseFailure` for protected, damaged or scanned files. */
-export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal): Promise<ParsedDocument> {
+export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<ParsedDocument> {
   if (bytes.length === 0) throw new ParseFailure('empty', 'The file is empty.')
   if (!hasPdfHeader(bytes)) throw new ParseFailure('corrupt', 'This is not a PDF file: it does not start with a PDF header.')
   // pdf.js may take ownership of the array it is given; the caller keeps theirs. isEvalSupported
@@ -78,6 +78,7 @@ export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal): Promise
       const before = sections.sections.length
       sections.add(text, [], page)
       if (sections.sections.length === before) emptyPages++
+      onProgress?.(page, pageCount)
     }
     if (unreadable.length === pageCount) {
       throw new ParseFailure('corrupt', 'This PDF is damaged: none of its pages could be read.')

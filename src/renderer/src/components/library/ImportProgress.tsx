@@ -39,13 +39,13 @@ export function ImportProgress() {
           <progress className="overall" max={Math.max(1, state.bytesTotal)} value={state.bytesDone} aria-label={t('library.overall')} />
           {state.current.length > 0 ? (
             <ul className="current-files" aria-label={t('library.reading')}>
-              {state.current.slice(0, 8).map((path) => (
+              {state.current.slice(0, 8).map(({ path, fraction }) => (
                 <li key={path}>
                   <span className="current-name" title={path}>
                     {baseName(path)}
                   </span>
-                  {/* The host reports which files are being read, not how far into each: an indeterminate bar says exactly that. */}
-                  <progress aria-label={baseName(path)} />
+                  {/* Nothing measured yet (just started) shows as an indeterminate bar, not as 0 %. */}
+                  {fraction > 0 ? <progress aria-label={baseName(path)} max={1} value={fraction} /> : <progress aria-label={baseName(path)} />}
                 </li>
               ))}
             </ul>
