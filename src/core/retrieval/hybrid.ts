@@ -1,8 +1,10 @@
 import { basename } from 'node:path'
+import type { Table, VectorQuery } from '@lancedb/lancedb'
 import type { Embedder } from '../embed/embedder'
 import { loadLance } from '../store/lance'
 import { asLibraryError, checkEmbedder } from '../store/library'
 import { HIT_COLUMNS, type ChunkRow, type LibraryReader } from '../store/reader'
+import { vectorSearchSettings, type VectorIndexRecord } from '../store/vector-index'
 import type { DocumentRecord } from '../store/schema'
 import { sqlString } from '../store/writer'
 import { contentTokens, toQueryText } from '../text/analyze'
@@ -43,7 +45,7 @@ export async function hybridSearch(reader: LibraryReader, embedder: Embedder | n
 
 async function searchLegs(reader: LibraryReader, embedder: Embedder | null, query: string, options: SearchOptions): Promise<SearchResult> {
   const k = options.k ?? 8
-  const candidates = options.candidates ?? Math.max(4 * k, 50)
+  const candidates = options.candidates ?? candidatesFor(k)
   const notices: string[] = []
   const table = await reader.chunks()
   const trimmed = query.trim()
@@ -66,7 +68,7 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
   let vector: Promise<ChunkRow[]> = Promise.resolve([])
   if (embedder) {
     vector = embedder.embedQuery(trimmed, options.signal).then((queryVector) => {
-      const q = table.query().nearestTo(queryVector).distanceType('cosine').select([...HIT_COLUMNS, '_distance']).limit(candidates)
+      const q = nearestChunks(table, queryVector, candidates, meta.vectorIndex).select([...HIT_COLUMNS, '_distance'])
       return (filter ? q.where(filter) : q).toArray() as Promise<ChunkRow[]>
     })
   }
@@ -101,6 +103,21 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
   // results must cover enough of the question.
   const noMatch = hits.length === 0 || (embedder?.spec.kind !== 'ollama' && !isRelevant(trimmed, hits))
   return { hits, noMatch, notices }
+}
+
+/** Candidates each leg fetches before fusion when `k` hits are wanted. */
+export function candidatesFor(k: number): number {
+  return Math.max(4 * k, 50)
+}
+
+/**
+ * The vector leg's query: the `limit` chunks nearest to `vector` by cosine distance, through the
+ * library's vector index when it has one (see store/vector-index.ts), else exhaustively.
+ */
+export function nearestChunks(table: Table, vector: Float32Array, limit: number, index?: VectorIndexRecord): VectorQuery {
+  const query = table.query().nearestTo(vector).distanceType('cosine').limit(limit)
+  const settings = vectorSearchSettings(index)
+  return settings ? query.nprobes(settings.nprobes).refineFactor(settings.refineFactor) : query
 }
 
 function toHit(row: ChunkRow, score: number, doc: DocumentRecord): Hit {

@@ -5,6 +5,7 @@ import type { Connection, Table } from '@lancedb/lancedb'
 import { describeEmbedder, sameEmbedder, type EmbedderSpec } from '../embed/embedder'
 import { loadLance } from './lance'
 import { DOCUMENTS_SCHEMA, chunkSchema } from './schema'
+import type { VectorIndexRecord } from './vector-index'
 
 /**
  * A library is one folder: LanceDB tables under `db/`, the ingest journal, and `library.json`, which
@@ -16,6 +17,8 @@ export interface LibraryMeta {
   /** The embedder of every vector in the chunks table; null until the first document is written. */
   embedder: EmbedderSpec | null
   createdAt: number
+  /** The chunk vectors' index, once the library is large enough to have one (see vector-index.ts). */
+  vectorIndex?: VectorIndexRecord
 }
 
 export type LibraryErrorCode = 'embedder-mismatch' | 'unwritable' | 'no-space' | 'corrupt' | 'empty'

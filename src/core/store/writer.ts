@@ -15,6 +15,7 @@ import {
   writeMeta
 } from './library'
 import { loadLance } from './lance'
+import { maintainVectorIndex } from './vector-index'
 import { chunkColumnsToArrow, packedToArrow, type PackedChunks } from './packed'
 import { documentsToArrow, type ChunkColumns, type DocumentRecord } from './schema'
 
@@ -65,7 +66,8 @@ export class LibraryWriter {
         const names = await db.tableNames()
         for (const name of [CHUNKS_TABLE, DOCUMENTS_TABLE]) if (names.includes(name)) await db.dropTable(name)
       }
-      if (!meta.embedder || options.rebuild) await writeMeta(dir, { ...meta, embedder })
+      // A rebuilt library starts without a vector index (its record goes with the dropped table).
+      if (!meta.embedder || options.rebuild) await writeMeta(dir, { ...meta, embedder, vectorIndex: options.rebuild ? undefined : meta.vectorIndex })
       const { chunks, documents } = await openOrCreateTables(db, embedder.dim)
       const writer = new LibraryWriter(dir, embedder, db, chunks, documents)
       writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
@@ -165,15 +167,31 @@ export class LibraryWriter {
     this.rowsSinceRefresh = 0
   }
 
-  /** Finishes: refreshes indexes, closes the tables and releases the writer lock. */
+  /**
+   * Finishes: refreshes the indexes (building or retraining the vector index when the library
+   * has grown enough for it; see vector-index.ts), closes the tables and releases the writer lock.
+   */
   async close(): Promise<void> {
     try {
-      if (this.rowsSinceRefresh > 0) await this.refreshIndexes()
+      if (this.rowsSinceRefresh > 0) {
+        await this.refreshIndexes()
+        await this.maintainVectorIndex()
+      }
     } finally {
       this.chunks.close()
       this.documents.close()
       this.db.close()
       await releaseWriterLock(this.dir)
+    }
+  }
+
+  private async maintainVectorIndex(): Promise<void> {
+    try {
+      const meta = await readMeta(this.dir)
+      const record = await maintainVectorIndex(this.chunks, await this.chunks.countRows(), meta.vectorIndex)
+      if (record !== meta.vectorIndex) await writeMeta(this.dir, { ...meta, vectorIndex: record })
+    } catch (error) {
+      throw asLibraryError(error, this.dir)
     }
   }
 
