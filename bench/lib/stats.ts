@@ -1,0 +1,33 @@
+/** Small statistics for latency samples (milliseconds). */
+
+/** The p-th percentile (0–100) by the nearest-rank method; NaN for no samples. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rank = Math.ceil((p / 100) * sorted.length)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]
+}
+
+export function median(samples: number[]): number {
+  return percentile(samples, 50)
+}
+
+/** Rounds for printing: 2 decimals below 10, 1 below 100, else whole. */
+export function round(value: number): number {
+  if (!Number.isFinite(value)) return value
+  const digits = Math.abs(value) < 10 ? 100 : Math.abs(value) < 100 ? 10 : 1
+  return Math.round(value * digits) / digits
+}
+
+/** A seeded random generator (xorshift32), so synthetic data and query sets are the same every run. */
+export function seededRandom(seed: number): () => number {
+  let x = seed >>> 0 || 1
+  return () => {
+    x ^= x << 13
+    x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5
+    x >>>= 0
+    return x / 0x1_0000_0000
+  }
+}

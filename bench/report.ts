@@ -1,0 +1,140 @@
+/** BENCHMARKS.md from one run's figures: tables, the targets of issue 5 met or missed, and how it was measured. */
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { ImportFigures, PipelineName } from './import'
+import { round } from './lib/stats'
+import type { BenchResult } from './run'
+
+const NOTES = fileURLToPath(new URL('./notes.md', import.meta.url))
+
+const PIPELINES: Array<[PipelineName, string]> = [
+  ['documind-ollama', 'DocuMind, Ollama embeddings'],
+  ['documind-builtin', 'DocuMind, built-in embedder'],
+  ['langchain-docs', 'LangChain.js as in its docs'],
+  ['langchain-batched', 'LangChain.js hand-tuned (batches of 512)']
+]
+
+const n = (value: number | null | undefined, unit = ''): string => (value === null || value === undefined || !Number.isFinite(value) ? '–' : `${round(value)}${unit}`)
+
+function importTable(figures: Record<PipelineName, ImportFigures>): string {
+  const rows = PIPELINES.map(([key, label]) => {
+    const f = figures[key]
+    return `| ${label} | ${n(f.mb_s)} | ${f.chunks} | ${n(f.chunks_s)} | ${n(f.seconds)} | ${f.files_failed} | ${n(f.event_loop_p99_ms)} | ${n(f.event_loop_max_ms)} | ${n(f.peak_rss_mb)} | ${n(f.server_cpu_s)} |${f.error ? ` ${f.error}` : ''}`
+  })
+  return [
+    '| pipeline | MB/s | chunks | chunks/s | seconds | files failed | loop p99 ms | loop max ms | peak RSS MB | embedding server CPU s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows
+  ].join('\n')
+}
+
+function retrievalTable(result: BenchResult): string {
+  const rows = Object.entries(result.retrieval).flatMap(([label, f]) =>
+    f ? [`| ${label} | ${f.rows} (${f.grow.real_rows} real) | ${n(f.p50_ms)} | ${n(f.p95_ms)} | ${n(f.p99_ms)} | ${n(f.recall_at_10)} | ${n(f.exact_ms)} | ${f.indexes.join(', ')} |`] : []
+  )
+  const lc = result.langchain_search
+  if (lc) rows.push(`| LangChain.js similaritySearch (k = 8), its table | ${lc.rows} | ${n(lc.p50_ms)} | ${n(lc.p95_ms)} | ${n(lc.p99_ms)} | – | – | none |`)
+  return ['| size | chunks | p50 ms | p95 ms | p99 ms | vector recall@10 | exact search ms | indexes |', '|---|---:|---:|---:|---:|---:|---:|---|', ...rows].join('\n')
+}
+
+interface Target {
+  what: string
+  measured: string
+  met: boolean | null
+}
+
+function targets(result: BenchResult): Target[] {
+  const out: Target[] = []
+  const im = result.import
+  if (im) {
+    const dm = im['documind-ollama']
+    const ratio = dm.mb_s / im['langchain-docs'].mb_s
+    out.push({ what: 'Import ≥ 2× LangChain.js (as in its docs), same embedder', measured: `${n(ratio)}× (${n(dm.mb_s)} vs ${n(im['langchain-docs'].mb_s)} MB/s)`, met: ratio >= 2 })
+    out.push({ what: 'Import faster than LangChain.js hand-tuned', measured: `${n(dm.mb_s / im['langchain-batched'].mb_s)}×`, met: dm.mb_s > im['langchain-batched'].mb_s })
+    out.push({ what: 'Main-thread event-loop delay p99 ≤ 15 ms during import', measured: `${n(dm.event_loop_p99_ms)} ms`, met: dm.event_loop_p99_ms <= 15 })
+    out.push({ what: 'Main-thread event-loop delay max ≤ 100 ms during import', measured: `${n(dm.event_loop_max_ms)} ms`, met: dm.event_loop_max_ms <= 100 })
+    out.push({ what: 'Peak RSS ≤ 1.5 GB during import', measured: `${n(dm.peak_rss_mb)} MB`, met: dm.peak_rss_mb <= 1500 })
+  }
+  const r100k = result.retrieval['100k']
+  const r1m = result.retrieval['1m']
+  if (r100k) out.push({ what: 'Retrieval p95 ≤ 25 ms at 100k chunks', measured: `${n(r100k.p95_ms)} ms`, met: r100k.p95_ms <= 25 })
+  if (r1m) out.push({ what: 'Retrieval p95 ≤ 100 ms at 1M chunks', measured: `${n(r1m.p95_ms)} ms`, met: r1m.p95_ms <= 100 })
+  for (const [label, f] of Object.entries(result.retrieval)) {
+    if (f) out.push({ what: `Vector recall@10 ≥ 0.95 against exact search, ${label}`, measured: n(f.recall_at_10), met: f.recall_at_10 >= 0.95 })
+  }
+  if (result.answers) {
+    const at = result.answers.rows >= 100_000 ? '' : ` (measured at ${result.answers.rows} chunks, not 100k)`
+    out.push({ what: `Time-to-first-token overhead p95 ≤ 50 ms at 100k chunks${at}`, measured: `${n(result.answers.ttft_overhead_ms.p95)} ms`, met: at ? null : result.answers.ttft_overhead_ms.p95 <= 50 })
+    out.push({ what: `Cold start ≤ 2 s at 100k chunks${at}`, measured: `${n(result.answers.cold_start_s)} s`, met: at ? null : result.answers.cold_start_s <= 2 })
+  }
+  return out
+}
+
+export function renderReport(result: BenchResult): string {
+  const m = result.machine
+  const notes = existsSync(NOTES) ? readFileSync(NOTES, 'utf8').trim() : ''
+  const lines = [
+    '# DocuMind benchmarks',
+    '',
+    `Written by \`npm run bench${result.quick ? ' -- --quick' : ''}\` on ${result.date.slice(0, 10)} (${result.date}). Rerun it to replace this file; the figures below are from that one run.`,
+    '',
+    '## Machine',
+    '',
+    `- ${m.cores} cores (${m.cpu}), ${m.ram_gb} GB RAM, Node ${m.node}, ${m.os}`,
+    `- Load average (1 min) ${m.load_before[0]} at the start and ${m.load_after[0] ?? '–'} at the end: this machine is shared, so absolute figures move from run to run; the ratios come from pipelines run one after the other in the same run.`,
+    `- Corpus: ${result.corpus.files} files, ${n(result.corpus.mb)} MB (${result.corpus.dir})${m.corpus_packages.length ? `, from ${m.corpus_packages.join(', ')}` : ''}`,
+    `- Packages: ${Object.entries(m.packages).map(([name, version]) => `${name} ${version}`).join(', ')}`,
+    '',
+    '## Targets (issue 5)',
+    '',
+    '| target | measured | |',
+    '|---|---|---|',
+    ...targets(result).map((t) => `| ${t.what} | ${t.measured} | ${t.met === null ? 'not measured at that size' : t.met ? 'met' : '**missed**'} |`),
+    ''
+  ]
+  if (result.import) lines.push('## Import', '', importTable(result.import), '')
+  if (Object.keys(result.retrieval).length || result.langchain_search) lines.push('## Retrieval (hybrid search, k = 8)', '', retrievalTable(result), '')
+  if (result.answers) {
+    const a = result.answers
+    lines.push(
+      '## Answers',
+      '',
+      `At ${a.rows} chunks. Time to first token through \`documind serve\`, minus the model server's own first-token delay: p50 ${n(a.ttft_overhead_ms.p50)} ms, p95 ${n(a.ttft_overhead_ms.p95)} ms over ${a.ttft_overhead_ms.questions} questions (the first question, which also opens the query worker's connection, took ${n(a.ttft_overhead_ms.first)} ms).`,
+      '',
+      `Cold start (\`documind ask\` from launch to its first token, minus the same delay): ${a.cold_start_runs_s.map((s) => `${n(s)} s`).join(', ')}; median ${n(a.cold_start_s)} s.`,
+      ''
+    )
+  }
+  if (notes) lines.push(notes, '')
+  lines.push(METHOD)
+  return lines.join('\n') + '\n'
+}
+
+const METHOD = `## How it is measured
+
+- **One embedding server for all.** Every pipeline embeds through the same fake Ollama server
+  (tests/support/fake-ollama.ts: the real HTTP API, \`nomic-embed-text\`, 768-d vectors, zero model
+  time), running in a process of its own so that its work lands in no pipeline's figures.
+- **Import.** Each pipeline runs in a child process, one after the other on the same corpus:
+  DocuMind through its built CLI (\`documind ingest --json\`, the bundled Piscina workers), and the
+  LangChain.js reference (bench/langchain-import.ts: DirectoryLoader with the PDF, DOCX, EPUB, text
+  and HTML loaders, RecursiveCharacterTextSplitter 1000/200, OllamaEmbeddings, the
+  @langchain/community LanceDB store, a try/catch per file and only \`source\` as metadata).
+  MB/s is the corpus's bytes (every file in it) over the pipeline's own import time. Peak RSS is
+  the highest resident memory of the child's whole process tree, sampled every 100 ms from /proc.
+  Event-loop delay is \`monitorEventLoopDelay({ resolution: 1 })\` on each pipeline's main thread
+  during its import, the same settings for both (DocuMind's CLI uses 1 ms; at the default 10 ms
+  every sample would carry up to 10 ms of timer granularity that is not delay).
+- **Retrieval.** One library grows through DocuMind's own writer (so its indexes are those the
+  product builds, with the settings it ships): the corpus's real chunks from DocuMind's import,
+  then synthetic chunks (the first half of one real chunk's words and the second half of
+  another's, embedded by the same server). Latency is the engine's hybrid search (query
+  embedding, BM25 and vector legs, fusion, visibility of documents), one query at a time, after 10
+  warm-up queries. Recall@10 is the vector leg as shipped against exact search; a neighbour
+  counts when it is as near as the 10th exact one (the corpus repeats passages). Queries are
+  windows of 4–12 words from chunks of the library, drawn by a seeded generator.
+- **Answers.** Time to first token runs from the WebSocket client sending \`chat.ask\` to \`documind
+  serve\` to the first \`token\` event arriving, minus the fake server's first-token delay (50 ms).
+  Cold start runs from launching \`documind ask\` to the first token on its standard output, minus
+  the same delay.
+`

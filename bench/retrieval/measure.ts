@@ -1,0 +1,110 @@
+/**
+ * Retrieval figures on one library, as the engine searches it: hybrid search latency (the query
+ * embedded by the library's embedder, BM25 and vector legs, fusion, visibility filter) and the
+ * recall@10 of the vector leg, as shipped, against exact (brute-force) search.
+ *
+ * Queries are windows of 4 to 12 words from chunks of the library itself, chosen by a seeded
+ * generator: the same queries every run, and never tuned to anything.
+ *
+ * Usage: tsx bench/retrieval/measure.ts LIBRARY OLLAMA_URL LATENCY_QUERIES RECALL_QUERIES
+ * Prints one JSON line (RetrievalFigures).
+ */
+import { performance } from 'node:perf_hooks'
+import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
+import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retrieval/hybrid'
+import { LibraryReader } from '../../src/core/store/reader'
+import { percentile, seededRandom } from '../lib/stats'
+
+export interface RetrievalFigures {
+  rows: number
+  p50_ms: number
+  p95_ms: number
+  p99_ms: number
+  recall_at_10: number
+  queries: number
+  recall_queries: number
+  /** Mean time of one exact vector search, for scale. */
+  exact_ms: number
+  indexes: string[]
+}
+
+const WARM_UP = 10
+const K = 8
+
+async function queriesFrom(reader: LibraryReader, count: number, seed: number): Promise<string[]> {
+  const table = (await reader.chunks())!
+  const rows = await table.query().select(['text']).limit(50_000).toArray()
+  const random = seededRandom(seed)
+  const queries: string[] = []
+  while (queries.length < count) {
+    const words = String(rows[Math.floor(random() * rows.length)].text).split(/\s+/).filter(Boolean)
+    if (words.length < 4) continue
+    const length = 4 + Math.floor(random() * 9)
+    const start = Math.floor(random() * Math.max(1, words.length - length))
+    queries.push(words.slice(start, start + length).join(' '))
+  }
+  return queries
+}
+
+function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0
+  let na = 0
+  let nb = 0
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i]
+    na += a[i] * a[i]
+    nb += b[i] * b[i]
+  }
+  return 1 - dot / Math.sqrt(na * nb || 1)
+}
+
+async function main(): Promise<void> {
+  const [libraryDir, ollamaUrl, latencyArg, recallArg] = process.argv.slice(2)
+  const reader = await LibraryReader.open(libraryDir)
+  const meta = await reader.meta()
+  if (!meta.embedder) throw new Error(`${libraryDir} is empty`)
+  const embedder = await createEmbedder(choiceForSpec(meta.embedder, ollamaUrl))
+  const table = (await reader.chunks())!
+  const rows = await table.countRows()
+  const latencyQueries = await queriesFrom(reader, Number(latencyArg) + WARM_UP, 7)
+  const recallQueries = await queriesFrom(reader, Number(recallArg), 11)
+
+  const latencies: number[] = []
+  for (const [i, query] of latencyQueries.entries()) {
+    const started = performance.now()
+    await hybridSearch(reader, embedder, query, { k: K })
+    if (i >= WARM_UP) latencies.push(performance.now() - started)
+  }
+
+  let found = 0
+  let exactMs = 0
+  for (const query of recallQueries) {
+    const vector = await embedder.embedQuery(query)
+    // The leg fetches its candidates for a search of K hits; its ten nearest are compared.
+    const shipped = ((await nearestChunks(table, vector, candidatesFor(K), meta.vectorIndex).select(['id', 'vector', '_distance']).toArray()) as Array<{ id: string; vector: Iterable<number> }>).slice(0, 10)
+    const started = performance.now()
+    const exact = (await table.query().nearestTo(vector).distanceType('cosine').bypassVectorIndex().select(['id', '_distance']).limit(10).toArray()) as Array<{ id: string; _distance: number }>
+    exactMs += performance.now() - started
+    // A neighbour counts when it is as near as the 10th exact one: the corpus repeats passages
+    // (one book in many folders), and which of several equally near copies comes back is no miss.
+    const tenth = exact[exact.length - 1]?._distance ?? Infinity
+    found += Math.min(10, shipped.filter((row) => cosineDistance(vector, Float32Array.from(row.vector)) <= tenth + 1e-5).length)
+  }
+  const indexes = (await table.listIndices()).map((index) => `${index.indexType}(${index.columns.join(',')})`)
+  reader.close()
+  const result: RetrievalFigures = {
+    rows,
+    p50_ms: percentile(latencies, 50),
+    p95_ms: percentile(latencies, 95),
+    p99_ms: percentile(latencies, 99),
+    recall_at_10: found / (recallQueries.length * 10),
+    queries: latencies.length,
+    recall_queries: recallQueries.length,
+    exact_ms: exactMs / recallQueries.length,
+    indexes
+  }
+  process.stdout.write(JSON.stringify(result) + '\n')
+}
+
+await main()
+process.exit(0)

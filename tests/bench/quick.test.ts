@@ -1,0 +1,67 @@
+/**
+ * The benchmark end to end, small: every phase of `npm run bench` (both import pipelines, the
+ * retrieval library grown through the writer, time to first token through `documind serve`,
+ * cold start) on a few files of corpus-mini, checking the one JSON line keeps the fields issue 5
+ * promises scripts. Needs the build, like the CLI tests.
+ */
+import { spawn } from 'node:child_process'
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { BUILT } from '../cli/support'
+
+const MINI = resolve(process.cwd(), '../shared/data/corpus-mini')
+
+async function smallCorpus(dir: string): Promise<void> {
+  for (const [folder, count] of [['md/trpl-zh-tw/src', 12], ['html', 3], ['pdf', 1], ['docx', 2]] as const) {
+    await mkdir(join(dir, folder), { recursive: true })
+    const files = (await readdir(join(MINI, folder), { withFileTypes: true })).filter((entry) => entry.isFile()).slice(0, count)
+    for (const file of files) await copyFile(join(MINI, folder, file.name), join(dir, folder, file.name))
+  }
+}
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('close', (code) => done({ code, stdout, stderr }))
+  })
+}
+
+describe.skipIf(!BUILT)('npm run bench', () => {
+  const dirs: string[] = []
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('runs every phase and prints one JSON line with the promised fields', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'documind-bench-test-'))
+    dirs.push(dir)
+    const corpus = join(dir, 'corpus')
+    await smallCorpus(corpus)
+    const report = join(dir, 'BENCHMARKS.md')
+    const run = await runBench(['--quick', '--corpus', corpus, '--sizes', '1k', '--queries', '20', '--questions', '3', '--report', report, '--work', join(dir, 'work')])
+    expect(run.code, run.stderr.slice(-3000)).toBe(0)
+    const lines = run.stdout.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    const result = JSON.parse(lines[0]) as Record<string, Record<string, unknown> | number | null>
+    expect(Object.keys(result.import ?? {})).toEqual(
+      expect.arrayContaining(['documind_mb_s', 'documind_builtin_mb_s', 'langchain_mb_s', 'ratio', 'event_loop_p99_ms', 'event_loop_max_ms', 'peak_rss_mb'])
+    )
+    const importFigures = result.import as Record<string, number>
+    for (const field of ['documind_mb_s', 'documind_builtin_mb_s', 'langchain_mb_s', 'ratio', 'peak_rss_mb']) expect(importFigures[field]).toBeGreaterThan(0)
+    const retrieval = result.retrieval as Record<string, Record<string, number> | null>
+    expect(Object.keys(retrieval)).toEqual(expect.arrayContaining(['10k', '100k', '1m']))
+    expect(retrieval['1k']).toMatchObject({ rows: 1000 })
+    expect(Object.keys(retrieval['1k']!)).toEqual(expect.arrayContaining(['p50_ms', 'p95_ms', 'p99_ms', 'recall_at_10']))
+    // Below the vector index's threshold the search is exhaustive, so it finds the exact neighbours.
+    expect(retrieval['1k']!.recall_at_10).toBe(1)
+    expect(Object.keys(result.ttft_overhead_ms ?? {})).toEqual(['p50', 'p95'])
+    expect(result.cold_start_s).toBeGreaterThan(0)
+    expect(await readFile(report, 'utf8')).toMatch(/## Targets \(issue 5\)[\s\S]*## Import[\s\S]*## Retrieval[\s\S]*## Answers/)
+  }, 300_000)
+})
