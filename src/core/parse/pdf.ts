@@ -81,6 +81,8 @@ export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal, onProgre
     const info = await parser.getInfo().catch((error: unknown) => {
       throw failureFor(error)
     })
+    // Opening the first document loaded pdf.js's worker code, with its own copy of the polyfill.
+    restoreNativeBuiltins()
     const pageCount = info.total
     if (pageCount === 0) throw new ParseFailure('empty', 'No text could be extracted: this PDF has no pages.')
     const sections = new SectionList()
