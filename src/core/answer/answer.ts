@@ -4,7 +4,7 @@
  * a failure, or the best passages quoted (extractive) with a notice saying why.
  */
 import { LlmError } from '../llm/errors'
-import { findModel, pickChatModel, type ChatMessage, type ModelGateway } from '../llm/gateway'
+import { findModel, pickChatModel, type ChatMessage, type GatewayStatus, type ModelGateway } from '../llm/gateway'
 import type { Answer, Hit } from '../types'
 import { citationsFor, trimUnfinishedMarker } from './citations'
 import { extractiveAnswer } from './extractive'
@@ -32,6 +32,11 @@ export interface AnswerRequest {
   history?: ChatMessage[]
   /** See ChatRequest.firstTokenTimeoutMs. */
   firstTokenTimeoutMs?: number
+  /**
+   * The gateway's status, when the caller already asked for it (alongside retrieval, so that the
+   * round trip to Ollama does not delay the first token); otherwise it is asked here.
+   */
+  status?: Promise<GatewayStatus>
   prompt?: PromptOptions
 }
 
@@ -43,7 +48,7 @@ export async function answerQuestion(request: AnswerRequest): Promise<Answer> {
   if (signal?.aborted) return stoppedBeforeStart(lang)
   if (!gateway) return extractive(question, hits, notices.noChatModel(lang))
 
-  const status = await gateway.status(signal)
+  const status = await (request.status ?? gateway.status(signal))
   if (status.error?.code === 'aborted') return stoppedBeforeStart(lang)
   if (status.error) {
     const why = status.reachable ? notices.modelFailed : notices.unreachable

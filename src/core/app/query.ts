@@ -65,13 +65,18 @@ export async function runQuery(task: QueryTask): Promise<void> {
   })
   const post = (progress: QueryProgress): void => port.postMessage(progress)
   try {
+    const gateway = createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS })
+    // Which models Ollama has is asked while the library is searched, not after.
+    const status = gateway.status(controller.signal)
+    status.catch(() => undefined)
     const result = await search(task, controller.signal)
     post({ type: 'hits', hits: result.hits, noMatch: result.noMatch, notices: result.notices })
     const answer = await answerQuestion({
       question: task.question,
       hits: result.hits,
       noMatch: result.noMatch,
-      gateway: createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS }),
+      gateway,
+      status,
       model: task.model,
       history: task.history,
       signal: controller.signal,
