@@ -169,6 +169,7 @@ export function summaryLine(result: BenchResult): object {
           langchain_batched_mb_s: round(tuned.mb_s),
           ratio_vs_batched: round(dm.mb_s / tuned.mb_s),
           documind_chunks_s: round(dm.chunks_s),
+          documind_index_s: dm.index_seconds === null ? null : round(dm.index_seconds),
           langchain_chunks_s: round(lc.chunks_s),
           langchain_event_loop_p99_ms: round(lc.event_loop_p99_ms),
           langchain_event_loop_max_ms: round(lc.event_loop_max_ms),

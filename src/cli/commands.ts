@@ -71,6 +71,7 @@ async function ingest(engine: Engine, line: CommandLine): Promise<number> {
         failed: summary.failed,
         chunks: summary.chunks,
         seconds: Math.round(summary.seconds * 100) / 100,
+        index_seconds: Math.round(summary.indexSeconds * 100) / 100,
         event_loop_p99_ms: p99,
         event_loop_max_ms: Math.round((loop.max / 1e6) * 100) / 100,
         cancelled: summary.cancelled,

@@ -43,6 +43,8 @@ export interface IngestSummary {
   chunks: number
   bytes: number
   seconds: number
+  /** Of `seconds`, the time the writer spent at the end bringing the search indexes up to date. */
+  indexSeconds: number
   cancelled: boolean
   failures: IngestFailure[]
   skippedFiles: Array<{ path: string; reason: string }>
