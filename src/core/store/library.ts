@@ -92,7 +92,7 @@ export function asLibraryError(error: unknown, dir: string): Error {
     return new LibraryError(
       'corrupt',
       `The library's index in ${dir} is damaged and cannot be read (${lanceDetail(error)}). Your documents themselves are untouched: ` +
-        're-index to rebuild it from them (documind reindex, or Re-index in the Library view).'
+        're-index to rebuild it from them (documind reindex, or Rebuild the index in the Library view).'
     )
   }
   return error instanceof Error ? error : new Error(String(error))

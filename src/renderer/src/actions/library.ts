@@ -142,6 +142,22 @@ async function removeDocuments(docIds: string[]): Promise<void> {
   useAppStore.setState((s) => ({ documents: s.documents.filter((d) => !removed.has(d.id)) }))
 }
 
+/**
+ * Rebuilds the whole index from the documents' files: the way back from a damaged index, and what
+ * a user does after moving to another embedding model. Progress shows as an import's does.
+ */
+export function confirmRebuildIndex(): void {
+  const count = useAppStore.getState().documents.length
+  askToConfirm(i18n.t('library.rebuildConfirm', { count }), i18n.t('library.rebuild'), () => void rebuildIndex())
+}
+
+async function rebuildIndex(): Promise<void> {
+  // The last import's report goes: what shows next is the rebuild's own progress.
+  useAppStore.setState({ libraryError: null, importState: null, handoffFailures: [] })
+  const result = await client().invoke('library.reindex', {})
+  if (!result.ok) useAppStore.setState({ libraryError: result.error.message })
+}
+
 export function setDocumentFilter(filter: string): void {
   useAppStore.setState({ documentFilter: filter })
 }

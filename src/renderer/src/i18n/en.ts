@@ -10,6 +10,8 @@ export const en = {
   ollama: {
     unreachableTitle: 'The local model (Ollama) is not reachable',
     unreachableBody: 'at {{host}}. You can still import documents, search them and get extractive answers: the best passages, cited. Start Ollama or change its address in Settings for written answers.',
+    failingTitle: 'The local model (Ollama) is answering with errors',
+    failingBody: 'at {{host}}: {{error}} You can still import documents, search them and get extractive answers: the best passages, cited. DocuMind checks again every few seconds.',
     openSettings: 'Open Settings'
   },
   chats: {
@@ -98,6 +100,10 @@ export const en = {
     remove: 'Remove',
     removeLabel: 'Remove {{name}}',
     removeConfirm: 'Remove “{{name}}” from the library? The file on disk is not touched.',
+    rebuild: 'Rebuild the index',
+    rebuildHint: 'Read every document again from its file and rebuild the search index (after an error, or another embedding model).',
+    rebuildConfirm_one: 'Rebuild the index of {{count}} document from its file? Each document can be searched again as soon as it has been read.',
+    rebuildConfirm_other: 'Rebuild the index of all {{count}} documents from their files? Each document can be searched again as soon as it has been read.',
     statusQueued: 'Queued',
     statusIndexing: 'Indexing',
     statusReady: 'Ready',

@@ -12,6 +12,8 @@ export const zhTW: Strings = {
   ollama: {
     unreachableTitle: '無法連線到本機模型（Ollama）',
     unreachableBody: '位址：{{host}}。你仍然可以匯入文件、搜尋，並取得摘錄式回答（附出處的最佳段落）。啟動 Ollama 或在設定中修改位址，即可取得完整撰寫的回答。',
+    failingTitle: '本機模型（Ollama）回應錯誤',
+    failingBody: '位址：{{host}}：{{error}} 你仍然可以匯入文件、搜尋，並取得摘錄式回答（附出處的最佳段落）。DocuMind 每隔幾秒會再檢查一次。',
     openSettings: '開啟設定'
   },
   chats: {
@@ -100,6 +102,10 @@ export const zhTW: Strings = {
     remove: '移除',
     removeLabel: '移除 {{name}}',
     removeConfirm: '要從文件庫移除「{{name}}」嗎？磁碟上的檔案不會被更動。',
+    rebuild: '重建索引',
+    rebuildHint: '從檔案重新讀取每份文件並重建搜尋索引（發生錯誤後，或改用另一個向量嵌入模型時）。',
+    rebuildConfirm_one: '要從檔案重建 {{count}} 份文件的索引嗎？每份文件重新讀取完成後即可再次搜尋。',
+    rebuildConfirm_other: '要從檔案重建全部 {{count}} 份文件的索引嗎？每份文件重新讀取完成後即可再次搜尋。',
     statusQueued: '排隊中',
     statusIndexing: '索引中',
     statusReady: '就緒',

@@ -4,7 +4,8 @@
  */
 import { useRef, type ChangeEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { importDropped, pickNatively } from '../../actions/library'
+import { confirmRebuildIndex, importDropped, pickNatively } from '../../actions/library'
+import { useAppStore } from '../../store'
 import { DocumentList } from './DocumentList'
 import { ImportProgress } from './ImportProgress'
 import { filesFromInput } from '../../files/dropped-files'
@@ -13,6 +14,8 @@ export function LibraryView() {
   const { t } = useTranslation()
   const filesInput = useRef<HTMLInputElement>(null)
   const folderInput = useRef<HTMLInputElement>(null)
+  const hasDocuments = useAppStore((s) => s.documents.length > 0)
+  const importing = useAppStore((s) => !!s.importState?.running)
 
   const pick = async (folders: boolean): Promise<void> => {
     if (await pickNatively(folders)) return
@@ -29,6 +32,11 @@ export function LibraryView() {
     <section className="library-view" aria-labelledby="library-title">
       <header className="view-header">
         <h1 id="library-title">{t('library.title')}</h1>
+        {hasDocuments ? (
+          <button type="button" className="button" onClick={confirmRebuildIndex} disabled={importing} title={t('library.rebuildHint')}>
+            {t('library.rebuild')}
+          </button>
+        ) : null}
       </header>
       <div className="drop-hint">
         <p>
