@@ -54,6 +54,22 @@ describe('settings', () => {
     await page.getByTestId('ollama-banner').waitFor({ state: 'detached' })
   })
 
+  it('says so when Ollama answers with errors, and clears the banner once it recovers', async () => {
+    const { page } = pages[0]
+    await openView(page, 'Chats')
+    fake.set({ fault: { kind: 'http-error', status: 500, message: 'model runner crashed', paths: ['/api/tags'] } })
+    // The status is polled every few seconds; the banner names the error and what still works.
+    const banner = page.locator('[data-testid="ollama-banner"][data-state="failing"]')
+    await banner.waitFor({ timeout: 20_000 })
+    const text = (await banner.textContent()) ?? ''
+    for (const part of ['The local model (Ollama) is answering with errors', 'model runner crashed', 'extractive answers']) {
+      if (!text.includes(part)) throw new Error(`the banner does not say "${part}": ${text}`)
+    }
+    fake.set({ fault: null })
+    await page.getByTestId('ollama-banner').waitFor({ state: 'detached', timeout: 20_000 })
+    await openView(page, 'Settings')
+  })
+
   it('offers installed models by kind, pulls one with progress, and keeps the choice', async () => {
     const { page } = pages[0]
     const chatModel = page.getByLabel('Chat model', { exact: true })

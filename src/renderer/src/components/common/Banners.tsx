@@ -22,17 +22,30 @@ export function ConnectionBanner() {
   )
 }
 
-/** Says when Ollama cannot be reached, and what still works without it. */
+/**
+ * Says when Ollama cannot be reached, or answers but with an error (a server error, a broken
+ * reply), and what still works without it.
+ */
 export function OllamaBanner() {
   const { t } = useTranslation()
   const reachable = useAppStore((s) => s.ollama?.reachable ?? true)
+  const error = useAppStore((s) => s.ollama?.error?.message ?? null)
   const host = useAppStore((s) => s.ollama?.host ?? '')
   const view = useAppStore((s) => s.view)
-  if (reachable) return null
+  if (reachable && !error) return null
+  const state = reachable ? 'failing' : 'unreachable'
   return (
-    <div className="banner banner-warning" role="status" data-testid="ollama-banner">
+    <div className="banner banner-warning" role="status" data-testid="ollama-banner" data-state={state}>
       <p>
-        <strong>{t('ollama.unreachableTitle')}</strong> {t('ollama.unreachableBody', { host })}
+        {reachable ? (
+          <>
+            <strong>{t('ollama.failingTitle')}</strong> {t('ollama.failingBody', { host, error })}
+          </>
+        ) : (
+          <>
+            <strong>{t('ollama.unreachableTitle')}</strong> {t('ollama.unreachableBody', { host })}
+          </>
+        )}
       </p>
       {view === 'settings' ? null : (
         <button type="button" className="button" onClick={() => navigate('settings')}>
