@@ -4,6 +4,8 @@
  * so and questions still get extractive answers with their sources. Real `documind serve`, fake
  * Ollama server, headless Chromium.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
@@ -14,6 +16,30 @@ import { startServe, type ServedApp } from './support/serve'
 import { answers, ask, eventually, expectEqual, finishedAnswer, openView } from './support/ui'
 
 const CORPUS = join(import.meta.dirname, '../../../shared/data/corpus-mini')
+
+/** A note whose text carries markup: its passages are shown in answers and the citation panel. */
+const HOSTILE_NOTE = [
+  '# Quokka field notes',
+  '',
+  'Quokkas live on Rottnest Island and Bald Island, off the coast of Western Australia.',
+  '',
+  '<script>window.__pwnedByDocument=1</script>',
+  '',
+  '<img src=x onerror="window.__pwnedByDocument=1"> <a href="javascript:window.__pwnedByDocument=1">map of the islands</a>',
+  '',
+  'Quokkas shelter in dense scrub during the day and feed at night.'
+].join('\n')
+
+/** What the page would have done had any markup run. */
+function pageState(page: LoggedPage['page']): Promise<Record<string, unknown>> {
+  return page.evaluate(() => ({
+    pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? (window as unknown as { __pwnedByDocument?: unknown }).__pwnedByDocument,
+    scripts: document.querySelectorAll('main script, [data-testid="citation-panel"] script').length,
+    images: document.querySelectorAll('main img, [data-testid="citation-panel"] img').length,
+    handlers: document.querySelectorAll('[onerror], [onclick], [onload]').length,
+    scriptLinks: document.querySelectorAll('[href^="javascript:" i], [src^="javascript:" i]').length
+  }))
+}
 
 const HOSTILE_REPLY = [
   'Use `7z x` to extract [1].',
@@ -29,9 +55,12 @@ describe('answers that cannot hurt, and answers without a model', () => {
   let fake: FakeOllama
   let app: ServedApp
   let browser: Browser
+  let notes: string
   const pages: LoggedPage[] = []
 
   beforeAll(async () => {
+    notes = await mkdtemp(join(tmpdir(), 'documind-hostile-'))
+    await writeFile(join(notes, 'quokka-notes.md'), HOSTILE_NOTE)
     fake = await startFakeOllama({ reply: HOSTILE_REPLY })
     app = await startServe({ ollamaUrl: fake.url })
     browser = await launchBrowser()
@@ -54,6 +83,7 @@ describe('answers that cannot hurt, and answers without a model', () => {
     await browser?.close()
     await app?.stop()
     await fake?.close()
+    if (notes) await rm(notes, { recursive: true, force: true })
   })
 
   beforeEach(({ onTestFailed, task }) => {
@@ -111,5 +141,38 @@ describe('answers that cannot hurt, and answers without a model', () => {
     // And when it comes back, the banner goes.
     await fake.restart()
     await banner.waitFor({ state: 'detached', timeout: 15_000 })
+  })
+
+  it('shows script, event handlers and javascript: links from a document as text, in answers and in the passage', async () => {
+    const { page } = pages[0]
+    await openView(page, 'Library')
+    await dropFiles(page, [join(notes, 'quokka-notes.md')])
+    await eventually(async () => expectEqual(await page.locator('[data-testid="document-row"][data-status="ready"]').count(), 3, 'ready documents'), 60_000, 'the import')
+    await openView(page, 'Chats')
+    // The model is down again: the extractive answer quotes the document's passages as they are.
+    await fake.stop()
+    await ask(page, 'Where do quokkas live?')
+    const answer = await finishedAnswer(page, 3)
+    await answer.locator('.notice-extractive').waitFor()
+    const quoted = (await answer.textContent()) ?? ''
+    if (!quoted.includes('Rottnest Island')) throw new Error(`the extractive answer does not quote the note: ${quoted}`)
+
+    const chip = answer.locator('.cite-chip').first()
+    await chip.click()
+    const panel = page.getByTestId('citation-panel')
+    await panel.getByText('Quokka field notes').first().waitFor()
+    const passage = (await panel.locator('.passage-text').textContent()) ?? ''
+    for (const markup of ['<script>window.__pwnedByDocument=1</script>', 'onerror=', 'javascript:']) {
+      if (!passage.includes(markup)) throw new Error(`the passage does not show "${markup}" as text: ${passage}`)
+    }
+    await page.waitForTimeout(300)
+    const dom = await pageState(page)
+    expectEqual(dom.pwned, undefined, 'a flag set by markup from the document')
+    expectEqual(dom.scripts, 0, '<script> elements in the page')
+    expectEqual(dom.images, 0, '<img> elements in the answers or the passage')
+    expectEqual(dom.handlers, 0, 'inline event handlers in the page')
+    expectEqual(dom.scriptLinks, 0, 'javascript: URLs in the page')
+    await page.keyboard.press('Escape')
+    await fake.restart()
   })
 })
