@@ -1,14 +1,28 @@
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { docxMembers, wordDocumentXml, zeros, zipArchive } from '../parse/zip-builder'
 import { BAD_INPUTS, CORPUS, closedOllamaUrl, tempDir, testEngine } from './support'
 
 describe('bad input never stops an import', () => {
   it('imports or refuses every file of bad-inputs with a reason, and imports the good files beside them', async () => {
     const engine = testEngine({ ollamaHost: await closedOllamaUrl() })
     const good = [join(CORPUS, 'md/tldr/en/atool.md'), join(CORPUS, 'epub/alice.epub')]
-    const summary = await engine.ingest([BAD_INPUTS, ...good])
-    const failed = new Map(summary.failures.map((f) => [f.path.slice(BAD_INPUTS.length + 1), f]))
+    // And a decompression bomb: a Word file holding 2 GiB of zeros in 2 MB.
+    const bombs = join(tempDir(), 'bombs')
+    mkdirSync(bombs)
+    writeFileSync(join(bombs, 'bomb.docx'), zipArchive(docxMembers(wordDocumentXml('Report', 'Text.'), [zeros('word/media/image1.png', 2048)])))
+    // Memory stays bounded: the process's resident memory (the ingest threads are in it) is
+    // sampled through the import.
+    const baseline = process.memoryUsage().rss
+    let peak = baseline
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20)
+    const summary = await engine.ingest([BAD_INPUTS, bombs, ...good]).finally(() => clearInterval(sampler))
+    console.log(`bad inputs and a 2 GiB zip bomb: resident memory grew by ${Math.round((peak - baseline) / 2 ** 20)} MB at most during the import`)
+    expect(peak - baseline, `peak RSS grew by ${Math.round((peak - baseline) / 2 ** 20)} MB`).toBeLessThan(768 * 2 ** 20)
+    const bomb = summary.failures.find((f) => f.path.endsWith('bomb.docx'))
+    expect(bomb?.reason).toMatch(/expand|compress|too large|bomb/i)
+    const failed = new Map(summary.failures.filter((f) => f !== bomb).map((f) => [f.path.slice(BAD_INPUTS.length + 1), f]))
 
     // The 3 MB single line and the Markdown file with a few invalid bytes are text.
     expect(failed.has('one-huge-line.txt')).toBe(false)
@@ -27,8 +41,8 @@ describe('bad input never stops an import', () => {
     expect(fuzzed).toHaveLength(6)
     for (const name of fuzzed) expect(failed.get(name)?.reason, name).toMatch(/Word document/)
 
-    // 15 files: 2 import, 13 fail; the good files beside them import.
-    expect(summary.failed).toBe(13)
+    // 15 files: 2 import, 13 fail (and the bomb); the good files beside them import.
+    expect(summary.failed).toBe(14)
     expect(summary.indexed).toBe(4)
     const ready = (await engine.documents()).filter((d) => d.status === 'ready').map((d) => d.name)
     expect(ready).toEqual(expect.arrayContaining(['atool.md', 'alice.epub', 'one-huge-line.txt', 'invalid-utf8.md']))
