@@ -23,6 +23,53 @@ async function libraryContent(libraryDir: string): Promise<{ chunks: string[]; i
   }
 }
 
+/**
+ * What a user sees on restarting after a kill: the library opens; every document listed as ready
+ * has all of its chunks (at its version) and no other document's chunks can be found; no chunk is
+ * there twice; a search answers, from ready documents only. Returns how many documents are ready.
+ */
+async function checkAfterKill(libraryDir: string, round: number): Promise<number> {
+  const reader = await LibraryReader.open(libraryDir)
+  let ready: Array<{ id: string; hash: string; path: string; chunk_count: number }>
+  try {
+    ready = [...(await reader.documentsById()).values()].filter((d) => d.status === 'ready')
+    const table = await reader.chunks()
+    const rows = table ? await table.query().select(['id', 'doc_id', 'doc_hash']).toArray() : []
+    const written = new Map<string, number>()
+    for (const row of rows) written.set(`${row.doc_id} ${row.doc_hash}`, (written.get(`${row.doc_id} ${row.doc_hash}`) ?? 0) + 1)
+    for (const doc of ready) expect(written.get(`${doc.id} ${doc.hash}`) ?? 0, `round ${round}: chunks of ${doc.path}`).toBe(doc.chunk_count)
+    const readyKeys = new Set(ready.map((d) => `${d.id} ${d.hash}`))
+    const visible = rows.filter((row) => readyKeys.has(`${row.doc_id} ${row.doc_hash}`)).map((row) => row.id as string)
+    expect(new Set(visible).size, `round ${round}: a chunk twice`).toBe(visible.length)
+  } finally {
+    reader.close()
+  }
+  const search = await runCli(['search', 'vector', '--db', libraryDir, '--json'])
+  expect(search.code, `round ${round}: search after the kill: ${search.stderr}`).toBe(0)
+  const readyPaths = new Set(ready.map((d) => d.path))
+  const hits = (jsonOf(search).hits as Array<{ path: string }>) ?? []
+  for (const hit of hits) expect(readyPaths.has(hit.path), `round ${round}: a hit from ${hit.path}, which is not ready`).toBe(true)
+  return ready.length
+}
+
+async function readyCount(libraryDir: string): Promise<number> {
+  if (!existsSync(join(libraryDir, 'db/documents.lance'))) return 0
+  const reader = await LibraryReader.open(libraryDir)
+  try {
+    return [...(await reader.documentsById()).values()].filter((d) => d.status === 'ready').length
+  } finally {
+    reader.close()
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const started = Date.now()
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not so after ${timeoutMs} ms`)
+    await delay(50)
+  }
+}
+
 const ROUNDS = Number(process.env.DOCUMIND_KILL_ROUNDS ?? 3)
 
 describe.skipIf(!BUILT)('an import killed midway', () => {
@@ -32,25 +79,40 @@ describe.skipIf(!BUILT)('an import killed midway', () => {
     const reference = join(tempDir(), 'reference')
     const first = jsonOf(await runCli(['ingest', ...sources, '--db', reference, '--json']))
     expect(first.indexed).toBeGreaterThanOrEqual(665)
+    // Kills land anywhere in the first 60% of the time an uninterrupted import took.
+    const killWindowMs = Number(first.seconds) * 1000 * 0.6
 
     const killed = join(tempDir(), 'killed')
     let kills = 0
+    const readyAfterKills: number[] = []
+    const killTimes: number[] = []
     let args = ['ingest', ...sources, '--db', killed, '--json']
     const journal = join(killed, 'ingest-queue.jsonl')
     for (let round = 0; round < ROUNDS; round++) {
       const run = startCli(args)
       // Once the queue is on disk (the walk takes milliseconds; a kill before it loses nothing but
-      // the command), kill at a random moment: reading, parsing, embedding or writing.
+      // the command), kill at a random moment of what an import takes: reading, parsing,
+      // embedding or writing, before or after batches were committed.
       const queued = Date.now()
       while (!(existsSync(journal) && statSync(journal).size > 0) && Date.now() - queued < 20_000) await delay(20)
-      await delay(Math.random() * 1500)
+      // The first kill comes after some documents are committed, so that the checks after it
+      // look at a library holding both finished and unfinished documents.
+      if (round === 0) await until(async () => (await readyCount(killed)) > 0, 30_000)
+      const wait = Math.random() * killWindowMs
+      killTimes.push(Math.round(wait))
+      await delay(wait)
       run.child.kill('SIGKILL')
       const result = await run.done
       if (result.signal === 'SIGKILL') kills++
+      readyAfterKills.push(await checkAfterKill(killed, round))
       // Every later run resumes the queue without being told the paths again.
       args = ['ingest', '--db', killed, '--json']
     }
-    console.log(`resume test: ${kills} of ${ROUNDS} runs were killed mid-import`)
+    console.log(`resume test: ${kills} of ${ROUNDS} runs were killed mid-import; documents ready after each: ${readyAfterKills.join(', ')} (killed after ${killTimes.join(', ')} ms of ${Math.round(killWindowMs)})`)
+    // The checks after the kills were not all on an empty library.
+    expect(Math.max(...readyAfterKills)).toBeGreaterThan(0)
+    // The queue resumed: each run added to what the runs before it had finished.
+    for (let i = 1; i < readyAfterKills.length; i++) expect(readyAfterKills[i]).toBeGreaterThanOrEqual(readyAfterKills[i - 1])
     expect(kills).toBeGreaterThan(0)
     const resumed = await runCli(args)
     expect(resumed.code, resumed.stderr).toBe(0)
