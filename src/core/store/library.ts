@@ -19,6 +19,12 @@ export interface LibraryMeta {
   createdAt: number
   /** The chunk vectors' index, once the library is large enough to have one (see vector-index.ts). */
   vectorIndex?: VectorIndexRecord
+  /**
+   * When the library was last rebuilt (its tables dropped and created again by a re-index). Open
+   * readers compare it with what they saw: a handle on a dropped table still looks for the old
+   * table's index files, and fails.
+   */
+  rebuiltAt?: number
 }
 
 export type LibraryErrorCode = 'embedder-mismatch' | 'unwritable' | 'no-space' | 'corrupt' | 'empty'

@@ -29,6 +29,8 @@ export class LibraryReader {
   private chunksTable: Table | null = null
   private documentsTable: Table | null = null
   private documentCache: { version: number; byId: Map<string, DocumentRecord> } | null = null
+  /** The library's `rebuiltAt` when the table handles were opened. */
+  private rebuiltAt: number | undefined
 
   private constructor(
     readonly dir: string,
@@ -39,17 +41,36 @@ export class LibraryReader {
     return new LibraryReader(dir, await connectLibrary(dir))
   }
 
-  /** The library's settings, read fresh (the embedder is recorded by the first import). */
-  meta(): Promise<LibraryMeta> {
-    return readMeta(this.dir)
+  /**
+   * The library's settings, read fresh (the embedder is recorded by the first import). When the
+   * library has been rebuilt since the tables were opened, the handles are let go: a handle on a
+   * dropped table still looks for the old table's index files.
+   */
+  async meta(): Promise<LibraryMeta> {
+    const meta = await readMeta(this.dir)
+    if (meta.rebuiltAt !== this.rebuiltAt) {
+      // Not closed: a search in flight may still be reading through them.
+      this.rebuiltAt = meta.rebuiltAt
+      this.chunksTable = null
+      this.documentsTable = null
+      this.documentCache = null
+    }
+    return meta
+  }
+
+  /** A damaged settings file is reported by whoever needs the settings, not by every read. */
+  private async letGoIfRebuilt(): Promise<void> {
+    await this.meta().catch(() => undefined)
   }
 
   async chunks(): Promise<Table | null> {
+    await this.letGoIfRebuilt()
     this.chunksTable ??= await openTableIfExists(this.db, CHUNKS_TABLE)
     return this.chunksTable
   }
 
   async documentsTableOrNull(): Promise<Table | null> {
+    await this.letGoIfRebuilt()
     this.documentsTable ??= await openTableIfExists(this.db, DOCUMENTS_TABLE)
     return this.documentsTable
   }

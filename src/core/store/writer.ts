@@ -67,7 +67,8 @@ export class LibraryWriter {
         for (const name of [CHUNKS_TABLE, DOCUMENTS_TABLE]) if (names.includes(name)) await db.dropTable(name)
       }
       // A rebuilt library starts without a vector index (its record goes with the dropped table).
-      if (!meta.embedder || options.rebuild) await writeMeta(dir, { ...meta, embedder, vectorIndex: options.rebuild ? undefined : meta.vectorIndex })
+      if (options.rebuild) await writeMeta(dir, { ...meta, embedder, vectorIndex: undefined, rebuiltAt: Date.now() })
+      else if (!meta.embedder) await writeMeta(dir, { ...meta, embedder })
       const { chunks, documents } = await openOrCreateTables(db, embedder.dim)
       const writer = new LibraryWriter(dir, embedder, db, chunks, documents)
       writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
