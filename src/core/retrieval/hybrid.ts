@@ -31,12 +31,18 @@ export interface SearchResult {
 
 /**
  * Hybrid retrieval: BM25 over the full-text index and nearest neighbours over the chunk vectors,
- * fused by a weighted convex combination of normalised scores (see fusion.ts). Only chunks of ready documents, at the version the document
- * row names, are returned; a document being written is invisible until its row says it is ready.
+ * fused by a weighted convex combination of normalised scores (see fusion.ts). Only chunks of
+ * ready documents, at the version the document row names, are returned; a document being written
+ * is invisible until its row says it is ready.
  */
 export async function hybridSearch(reader: LibraryReader, embedder: Embedder | null, query: string, options: SearchOptions = {}): Promise<SearchResult> {
   try {
-    return await searchLegs(reader, embedder, query, options)
+    try {
+      return await searchLegs(reader, embedder, query, options)
+    } catch (error) {
+      if (!(error instanceof MovedRows)) throw error
+      return await searchLegs(reader, embedder, query, options)
+    }
   } catch (error) {
     // A damaged table becomes a LibraryError that says how to rebuild, not a LanceDB stack.
     throw asLibraryError(error, reader.dir)
@@ -56,20 +62,23 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
   const filter = options.docIds?.length ? `doc_id IN (${options.docIds.map((id) => `'${sqlString(id)}'`).join(', ')})` : undefined
 
   const { MatchQuery } = await loadLance()
+  // The legs return row ids and scores only: fetching a passage's columns costs a read per column
+  // per row, so only the fused winners' are read (at 100k chunks that halves the vector leg).
   const ftsQuery = table
     .query()
     // User text is matched term by term. Passing it as a plain string would let LanceDB read double
     // quotes as a phrase query, which throws on an index built without positions.
     .fullTextSearch(new MatchQuery(toQueryText(trimmed), 'search_text'))
-    .select([...HIT_COLUMNS, '_score'])
+    .select(['_score'])
+    .withRowId()
     .limit(candidates)
-  const fts = (filter ? ftsQuery.where(filter) : ftsQuery).toArray() as Promise<ChunkRow[]>
+  const fts = (filter ? ftsQuery.where(filter) : ftsQuery).toArray() as Promise<LegRow[]>
 
-  let vector: Promise<ChunkRow[]> = Promise.resolve([])
+  let vector: Promise<LegRow[]> = Promise.resolve([])
   if (embedder) {
     vector = embedder.embedQuery(trimmed, options.signal).then((queryVector) => {
-      const q = nearestChunks(table, queryVector, candidates, meta.vectorIndex).select([...HIT_COLUMNS, '_distance'])
-      return (filter ? q.where(filter) : q).toArray() as Promise<ChunkRow[]>
+      const q = nearestChunks(table, queryVector, candidates, meta.vectorIndex).select(['_distance']).withRowId()
+      return (filter ? q.where(filter) : q).toArray() as Promise<LegRow[]>
     })
   }
   const [ftsRows, vectorRows] = await Promise.all([
@@ -78,31 +87,64 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
       // The vector leg needs the embedder (Ollama for Ollama embeddings); without it, keyword
       // search still answers.
       notices.push(`Semantic search was unavailable (${error.message}); results come from keyword search only.`)
-      return [] as ChunkRow[]
+      return [] as LegRow[]
     })
   ])
 
-  const docs = await reader.documentsById()
-  const visible = (row: ChunkRow): boolean => {
-    const doc = docs.get(row.doc_id)
-    return !!doc && doc.status === 'ready' && doc.hash === row.doc_hash
-  }
-  const ftsVisible = ftsRows.filter(visible)
-  const vectorVisible = vectorRows.filter(visible)
   const weights = legWeights(embedder?.spec.kind ?? null)
-  const fused = fuseScores<ChunkRow>(
+  const fused = fuseScores<LegRow>(
     [
-      { weight: weights.fts, normalise: 'max', rows: ftsVisible.map((item) => ({ item, relevance: item._score ?? 0 })) },
-      { weight: weights.vector, normalise: 'min-max', rows: vectorVisible.map((item) => ({ item, relevance: 1 - (item._distance ?? 1) })) }
+      { weight: weights.fts, normalise: 'max', rows: ftsRows.map((item) => ({ item, relevance: item._score ?? 0 })) },
+      { weight: weights.vector, normalise: 'min-max', rows: vectorRows.map((item) => ({ item, relevance: 1 - (item._distance ?? 1) })) }
     ],
-    (row) => row.id
-  ).slice(0, k)
-  const hits = fused.map(({ item, score }) => toHit(item, score, docs.get(item.doc_id)!))
+    (row) => String(row._rowid)
+  )
+  const docs = await reader.documentsById()
+  const hits = await readWinners(table, fused, k, docs)
   // A semantic embedder's neighbours can be relevant without sharing a word with the question, so
   // with one only an empty result is "no match" and the model judges the rest; keyword-based
   // results must cover enough of the question.
   const noMatch = hits.length === 0 || (embedder?.spec.kind !== 'ollama' && !isRelevant(trimmed, hits))
   return { hits, noMatch, notices }
+}
+
+/** A leg's candidate: its row id (an address in the table's current files) and its score. */
+interface LegRow {
+  _rowid: bigint
+  _score?: number
+  _distance?: number
+}
+
+/**
+ * Reads the best fused candidates' passages, best first, until `k` visible ones are found. Only
+ * chunks of ready documents, at the version the document row names, are visible: a document
+ * being written is invisible until its row says it is ready.
+ */
+async function readWinners(table: Table, fused: Array<{ item: LegRow; score: number }>, k: number, docs: Map<string, DocumentRecord>): Promise<Hit[]> {
+  const hits: Hit[] = []
+  for (let from = 0; from < fused.length && hits.length < k; ) {
+    const batch = fused.slice(from, from + (from === 0 ? k : 2 * k))
+    from += batch.length
+    const rows = (await table.takeRowIds(batch.map(({ item }) => item._rowid)).select(HIT_COLUMNS).withRowId().toArray()) as Array<ChunkRow & { _rowid: bigint }>
+    // Row ids are addresses in the table's files: a compaction between the search and this read
+    // rewrites them. The search is then run again on the new files.
+    if (rows.length !== batch.length) throw new MovedRows()
+    const byRowId = new Map(rows.map((row) => [String(row._rowid), row]))
+    for (const { item, score } of batch) {
+      const row = byRowId.get(String(item._rowid))
+      if (!row) throw new MovedRows()
+      const doc = docs.get(row.doc_id)
+      if (doc && doc.status === 'ready' && doc.hash === row.doc_hash && hits.length < k) hits.push(toHit(row, score, doc))
+    }
+  }
+  return hits
+}
+
+/** The rows a search found were moved (compacted) before their passages were read. */
+class MovedRows extends Error {
+  constructor() {
+    super('The library was reorganised while it was being searched; search again.')
+  }
 }
 
 /** Candidates each leg fetches before fusion when `k` hits are wanted. */

@@ -25,19 +25,20 @@ export const VECTOR_INDEX = {
 
 /**
  * How the vector leg searches the index: how many partitions it probes, and how many candidates
- * per wanted one it re-ranks by their exact distance (the codes only approximate it).
+ * per wanted one it re-ranks by their exact distance (the 1-bit codes only approximate it).
  *
  * Recall is bounded by the partitions probed, and measured against exact search it needs more of
  * them on a small index than a fixed share: with vectors of little cluster structure (hashed word
  * features, like the built-in embedder's and the test server's) recall@10 was 0.956 probing 56 of
- * 112 partitions (12,600 chunks); 0.907 with 79, 0.942 with 120 and 0.973 with 160 of 310
- * (96,000 chunks, 100 queries); 0.985 with 100 and 0.988 with 250 of 1,000 (1M chunks). So the
- * probes grow with the square root of the partitions (nine times it: 95 of 112, 159 of 310, 285 of
- * 1,000), never fewer than 60. Probing more partitions was nearly free at 100k (p50 16 ms at 79
- * probes, 17 ms at 160): the fixed costs of a query dominate there. An embedding model's vectors
- * cluster more tightly, so this errs on the side of recall.
+ * 112 partitions (12,600 chunks); at 96,000 chunks (310 partitions, 100 queries) 0.905 with 78,
+ * 0.971 with 159 and 0.991 with 220 (the last two re-ranking twice the candidates); 0.988 with
+ * 250 of 1,000 at 1M chunks. So the probes grow with the square root of the partitions (twelve
+ * times it: 212 of 310, 380 of 1,000, all of a small index), never fewer than 60. Probes are
+ * cheap, re-ranking is not: at 96,000 chunks a vector query took 5.8 ms with 10 probes and 8.9 ms
+ * with 212, and re-ranking 2 or 5 times the candidates added 2 and 4 ms; 5 is kept, since the
+ * codes approximate fewer dimensions (the 384 of small models, the 128 of the tests) less well.
  */
-export const VECTOR_SEARCH = { probesPerSqrtPartition: 9, minProbes: 60, refineFactor: 5 } as const
+export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, refineFactor: 5 } as const
 
 /** The search settings for a library's vector index; null when it has none (exhaustive search). */
 export function vectorSearchSettings(record: VectorIndexRecord | undefined): { nprobes: number; refineFactor: number } | null {
