@@ -4,50 +4,26 @@
  * and where to rebuild it; "Rebuild the index" in the Library view (after confirming) reads every
  * document again, and the same question is answered from them with citations.
  */
-import { readdirSync, truncateSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtempSync, readdirSync, truncateSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
-import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
-import { launchBrowser, openPage, saveArtifacts, type LoggedPage } from './support/browser'
+import { afterAll, describe, it } from 'vitest'
 import { dropFiles } from './support/drop'
 import { citingReply } from './support/replies'
-import { startServe, type ServedApp } from './support/serve'
+import { useServedApp } from './support/session'
 import { answers, ask, eventually, expectEqual, finishedAnswer, openView } from './support/ui'
 
 const CORPUS = join(import.meta.dirname, '../../../shared/data/corpus-mini')
 const DROPPED = ['pdf/R-intro.pdf', 'html/appetite.html', 'md/tldr/en/7z.md'].map((path) => join(CORPUS, path))
 
 describe('a damaged index, repaired from the Library view', () => {
-  let fake: FakeOllama
-  let app: ServedApp
-  let browser: Browser
-  let libraryDir: string
-  const pages: LoggedPage[] = []
-
-  beforeAll(async () => {
-    fake = await startFakeOllama({ reply: citingReply })
-    libraryDir = await mkdtemp(join(tmpdir(), 'documind-repair-'))
-    app = await startServe({ ollamaUrl: fake.url, libraryDir })
-    browser = await launchBrowser()
-    pages.push(await openPage(browser, app.url))
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-    await fake?.close()
-    if (libraryDir) await rm(libraryDir, { recursive: true, force: true })
-  })
-
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(() => saveArtifacts(`library-repair-${task.name}`, pages, app.output()).then(() => undefined))
-  })
+  const libraryDir = mkdtempSync(join(tmpdir(), 'documind-repair-'))
+  afterAll(() => rm(libraryDir, { recursive: true, force: true }))
+  const session = useServedApp('library-repair', { fake: { reply: citingReply }, libraryDir })
 
   it('says the index is damaged, rebuilds it after asking, and answers again', async () => {
-    const { page } = pages[0]
+    const { page } = session.pages[0]
     await openView(page, 'Library')
     await page.getByText('No documents yet.').waitFor()
     // Nothing to rebuild in an empty library.

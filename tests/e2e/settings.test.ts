@@ -4,39 +4,17 @@
  * for embedding, a pull with its progress, and language and theme that persist and otherwise
  * follow the system.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest'
-import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
-import { launchBrowser, openPage, saveArtifacts, type LoggedPage } from './support/browser'
-import { startServe, type ServedApp } from './support/serve'
+import { describe, it } from 'vitest'
+import { openPage } from './support/browser'
+import { useServedApp } from './support/session'
 import { eventually, expectEqual, openView } from './support/ui'
 
 describe('settings', () => {
-  let fake: FakeOllama
-  let app: ServedApp
-  let browser: Browser
-  const pages: LoggedPage[] = []
-
-  beforeAll(async () => {
-    // A pull slow enough that its progress bar can be seen.
-    fake = await startFakeOllama({ pullSteps: 6, pullDelayMs: 120 })
-    app = await startServe({ ollamaUrl: fake.url })
-    browser = await launchBrowser()
-    pages.push(await openPage(browser, app.url))
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await app?.stop()
-    await fake?.close()
-  })
-
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(() => saveArtifacts(`settings-${task.name}`, pages, app.output()).then(() => undefined))
-  })
+  // A pull slow enough that its progress bar can be seen.
+  const session = useServedApp('settings', { fake: { pullSteps: 6, pullDelayMs: 120 } })
 
   it('shows the model server live, and a wrong address as unreachable with the banner', async () => {
-    const { page } = pages[0]
+    const { page } = session.pages[0]
     await openView(page, 'Settings')
     const status = page.getByTestId('ollama-status')
     await status.getByText('Connected: Ollama 0.12.6, 2 models installed.').waitFor()
@@ -48,16 +26,16 @@ describe('settings', () => {
     await status.getByText(/^Not reachable/).waitFor({ timeout: 15_000 })
     await page.getByTestId('ollama-banner').waitFor()
 
-    await host.fill(fake.url)
+    await host.fill(session.fake.url)
     await page.getByRole('button', { name: 'Apply' }).click()
     await status.getByText(/^Connected/).waitFor({ timeout: 15_000 })
     await page.getByTestId('ollama-banner').waitFor({ state: 'detached' })
   })
 
   it('says so when Ollama answers with errors, and clears the banner once it recovers', async () => {
-    const { page } = pages[0]
+    const { page } = session.pages[0]
     await openView(page, 'Chats')
-    fake.set({ fault: { kind: 'http-error', status: 500, message: 'model runner crashed', paths: ['/api/tags'] } })
+    session.fake.set({ fault: { kind: 'http-error', status: 500, message: 'model runner crashed', paths: ['/api/tags'] } })
     // The status is polled every few seconds; the banner names the error and what still works.
     const banner = page.locator('[data-testid="ollama-banner"][data-state="failing"]')
     await banner.waitFor({ timeout: 20_000 })
@@ -65,13 +43,13 @@ describe('settings', () => {
     for (const part of ['The local model (Ollama) is answering with errors', 'model runner crashed', 'extractive answers']) {
       if (!text.includes(part)) throw new Error(`the banner does not say "${part}": ${text}`)
     }
-    fake.set({ fault: null })
+    session.fake.set({ fault: null })
     await page.getByTestId('ollama-banner').waitFor({ state: 'detached', timeout: 20_000 })
     await openView(page, 'Settings')
   })
 
   it('offers installed models by kind, pulls one with progress, and keeps the choice', async () => {
-    const { page } = pages[0]
+    const { page } = session.pages[0]
     const chatModel = page.getByLabel('Chat model', { exact: true })
     const embedder = page.getByLabel('Embedding model', { exact: true })
     expectEqual(JSON.stringify(await chatModel.locator('option').allTextContents()), JSON.stringify(['First installed chat model', 'llama3.2:latest']), 'chat models')
@@ -94,7 +72,7 @@ describe('settings', () => {
   })
 
   it('switches language and theme, keeps them across a reload, and otherwise follows the system', async () => {
-    const { page } = pages[0]
+    const { page } = session.pages[0]
     await page.getByLabel('Language', { exact: true }).selectOption('zh-TW')
     await page.getByRole('heading', { name: '設定' }).waitFor()
     await page.getByLabel('主題', { exact: true }).selectOption('dark')
@@ -112,14 +90,14 @@ describe('settings', () => {
     await page.getByRole('heading', { name: 'Settings' }).waitFor()
 
     // "Follow the system": a browser whose language is Chinese and whose scheme is dark gets both.
-    const zh = await openPage(browser, `${app.url}#/settings`, { locale: 'zh-TW', colorScheme: 'dark' })
-    pages.push(zh)
+    const zh = await openPage(session.browser, `${session.app.url}#/settings`, { locale: 'zh-TW', colorScheme: 'dark' })
+    session.pages.push(zh)
     await zh.page.getByRole('heading', { name: '設定' }).waitFor()
     expectEqual(await zh.page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(23, 24, 27)', 'the system-dark background')
   })
 
   it('reaches every control with Tab, each with a visible focus ring', async () => {
-    const { page } = pages[0]
+    const { page } = session.pages[0]
     await page.getByRole('heading', { name: 'Settings' }).waitFor()
     const controls = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, [tabindex="0"]')]
