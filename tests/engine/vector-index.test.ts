@@ -63,7 +63,7 @@ describe('the vector index', () => {
   it('is not built below the threshold', async () => {
     expect(await maintainVectorIndex(table, VECTOR_INDEX.minRows - 1, undefined)).toBeUndefined()
     expect(await hasVectorIndex()).toBe(false)
-    expect(vectorSearchSettings(undefined)).toBeNull()
+    expect(vectorSearchSettings(undefined, DIM)).toBeNull()
   })
 
   it('is built from the threshold on, with about √rows partitions', async () => {
@@ -74,7 +74,7 @@ describe('the vector index', () => {
   }, 60_000)
 
   it('finds at least 95% of the exact ten nearest neighbours', async () => {
-    const settings = vectorSearchSettings(record)!
+    const settings = vectorSearchSettings(record, DIM)!
     expect(settings.nprobes).toBeLessThanOrEqual(record!.partitions)
     let found = 0
     const queries = clusteredVectors(40, 2)

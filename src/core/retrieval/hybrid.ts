@@ -158,7 +158,7 @@ export function candidatesFor(k: number): number {
  */
 export function nearestChunks(table: Table, vector: Float32Array, limit: number, index?: VectorIndexRecord): VectorQuery {
   const query = table.query().nearestTo(vector).distanceType('cosine').limit(limit)
-  const settings = vectorSearchSettings(index)
+  const settings = vectorSearchSettings(index, vector.length)
   return settings ? query.nprobes(settings.nprobes).refineFactor(settings.refineFactor) : query
 }
 

@@ -35,16 +35,20 @@ export const VECTOR_INDEX = {
  * 250 of 1,000 at 1M chunks. So the probes grow with the square root of the partitions (twelve
  * times it: 212 of 310, 380 of 1,000, all of a small index), never fewer than 60. Probes are
  * cheap, re-ranking is not: at 96,000 chunks a vector query took 5.8 ms with 10 probes and 8.9 ms
- * with 212, and re-ranking 2 or 5 times the candidates added 2 and 4 ms; 5 is kept, since the
- * codes approximate fewer dimensions (the 384 of small models, the 128 of the tests) less well.
+ * with 212, and re-ranking 2 or 5 times the candidates added 2 and 4 ms. How many need re-ranking
+ * depends on the dimensions: the codes' distance error shrinks as 1/√dimensions, so 768-d vectors
+ * need 2 times (recall 0.991 with 220 probes, against 0.968 with none beyond the 50 wanted), while
+ * the 128-d vectors of the tests needed 5 (2 gave 0.94). Models of 512 dimensions and more (the
+ * built-in embedder, nomic-embed-text, mxbai-embed-large) get 2; smaller ones (all-minilm's 384) 5.
  */
-export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, refineFactor: 5 } as const
+export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, refineFactor: { from512Dimensions: 2, below: 5 } } as const
 
-/** The search settings for a library's vector index; null when it has none (exhaustive search). */
-export function vectorSearchSettings(record: VectorIndexRecord | undefined): { nprobes: number; refineFactor: number } | null {
+/** The search settings for a library's vector index of `dimensions`-d vectors; null when it has none (exhaustive search). */
+export function vectorSearchSettings(record: VectorIndexRecord | undefined, dimensions: number): { nprobes: number; refineFactor: number } | null {
   if (!record) return null
   const wanted = Math.max(VECTOR_SEARCH.minProbes, Math.ceil(VECTOR_SEARCH.probesPerSqrtPartition * Math.sqrt(record.partitions)))
-  return { nprobes: Math.min(record.partitions, wanted), refineFactor: VECTOR_SEARCH.refineFactor }
+  const refine = VECTOR_SEARCH.refineFactor
+  return { nprobes: Math.min(record.partitions, wanted), refineFactor: dimensions >= 512 ? refine.from512Dimensions : refine.below }
 }
 
 /** Partitions for a table of `rows` vectors: about the square root, as LanceDB advises. */
