@@ -36,19 +36,23 @@ export const VECTOR_INDEX = {
  * times it: 212 of 310, 380 of 1,000, all of a small index), never fewer than 60. Probes are
  * cheap, re-ranking is not: at 96,000 chunks a vector query took 5.8 ms with 10 probes and 8.9 ms
  * with 212, and re-ranking 2 or 5 times the candidates added 2 and 4 ms. How many need re-ranking
- * depends on the dimensions: the codes' distance error shrinks as 1/√dimensions, so 768-d vectors
- * need 2 times (recall 0.991 with 220 probes, against 0.968 with none beyond the 50 wanted), while
- * the 128-d vectors of the tests needed 5 (2 gave 0.94). Models of 512 dimensions and more (the
- * built-in embedder, nomic-embed-text, mxbai-embed-large) get 2; smaller ones (all-minilm's 384) 5.
+ * depends on the dimensions and on how crowded the space is: the codes' distance error shrinks as
+ * 1/√dimensions, while more vectors put more of them within that error of the true neighbours.
+ * At 96,000 768-d chunks twice the candidates gave recall 0.991 with 220 probes (0.968 with none
+ * beyond the 50 wanted); at 1M, twice gave 0.928 and five times 0.970 (380 probes); the 128-d
+ * vectors of the tests needed five at 6,000. So libraries of 512 dimensions and more (the built-in
+ * embedder, nomic-embed-text, mxbai-embed-large) whose index was trained on up to 250,000 chunks
+ * re-rank twice the candidates; larger ones, and smaller models (all-minilm's 384), five times.
  */
-export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, refineFactor: { from512Dimensions: 2, below: 5 } } as const
+export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, refineFactor: { light: 2, full: 5, lightUpToRows: 250_000, lightFromDimensions: 512 } } as const
 
 /** The search settings for a library's vector index of `dimensions`-d vectors; null when it has none (exhaustive search). */
 export function vectorSearchSettings(record: VectorIndexRecord | undefined, dimensions: number): { nprobes: number; refineFactor: number } | null {
   if (!record) return null
   const wanted = Math.max(VECTOR_SEARCH.minProbes, Math.ceil(VECTOR_SEARCH.probesPerSqrtPartition * Math.sqrt(record.partitions)))
   const refine = VECTOR_SEARCH.refineFactor
-  return { nprobes: Math.min(record.partitions, wanted), refineFactor: dimensions >= 512 ? refine.from512Dimensions : refine.below }
+  const light = dimensions >= refine.lightFromDimensions && record.trainedRows <= refine.lightUpToRows
+  return { nprobes: Math.min(record.partitions, wanted), refineFactor: light ? refine.light : refine.full }
 }
 
 /** Partitions for a table of `rows` vectors: about the square root, as LanceDB advises. */
