@@ -68,7 +68,17 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const chats = await ChatStore.open(join(libraryDir, 'chats'))
   const engine = new Engine({ libraryDir, ollamaHost: settings.get().ollamaHost })
   const broker = new Broker()
-  const pool = new Piscina({ filename: queryWorkerPath, minThreads: 0, maxThreads: QUERY_THREADS, concurrentTasksPerWorker: ANSWERS_PER_THREAD, idleTimeout: 300_000 })
+  const pool = new Piscina({
+    filename: queryWorkerPath,
+    minThreads: 0,
+    maxThreads: QUERY_THREADS,
+    concurrentTasksPerWorker: ANSWERS_PER_THREAD,
+    // With `sync` atomics an idle thread's event loop stands still, so it never sees Ollama close a
+    // kept-alive socket, and the next question, asking for the model list at once, writes into the
+    // dead socket ("other side closed"). `async` keeps the loop turning between questions.
+    atomics: 'async',
+    idleTimeout: 300_000
+  })
   const chatsChanged = (): void => broker.broadcast('chats.changed', {})
   const currentSettings = (): SettingsValue => settings.get()
   const answers = new AnswerRooms({ libraryDir, pool, chats, broker, settings: currentSettings, chatsChanged, firstTokenTimeoutMs: options.firstTokenTimeoutMs })
