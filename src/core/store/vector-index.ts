@@ -33,7 +33,11 @@ export const VECTOR_INDEX = {
  * 112 partitions (12,600 chunks); at 96,000 chunks (310 partitions, 100 queries) 0.905 with 78,
  * 0.971 with 159 and 0.991 with 220 (the last two re-ranking twice the candidates); 0.988 with
  * 250 of 1,000 at 1M chunks. So the probes grow with the square root of the partitions (twelve
- * times it: 212 of 310, 380 of 1,000, all of a small index), never fewer than 60. Probes are
+ * times it: 212 of 310, all of a small index), never fewer than 60, and never fewer than 60% of
+ * them: on one 1M-chunk index (1,000 partitions, 60 queries, two rounds) 380 probes gave 0.975
+ * whether re-ranking 5, 10 or 20 times the candidates, 600 gave 0.995 at the same latency (p50
+ * 19-24 ms for the leg's query either way), and full runs of the benchmark with 380 had given
+ * 0.970, 0.964 and 0.940: past a few hundred partitions the misses are partitions not probed. Probes are
  * cheap, re-ranking is not: at 96,000 chunks a vector query took 5.8 ms with 10 probes and 8.9 ms
  * with 212, and re-ranking 2 or 5 times the candidates added 2 and 4 ms. How many need re-ranking
  * depends on the dimensions and on how crowded the space is: the codes' distance error shrinks as
@@ -44,12 +48,13 @@ export const VECTOR_INDEX = {
  * embedder, nomic-embed-text, mxbai-embed-large) whose index was trained on up to 250,000 chunks
  * re-rank twice the candidates; larger ones, and smaller models (all-minilm's 384), five times.
  */
-export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, refineFactor: { light: 2, full: 5, lightUpToRows: 250_000, lightFromDimensions: 512 } } as const
+export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, minShare: 0.6, refineFactor: { light: 2, full: 5, lightUpToRows: 250_000, lightFromDimensions: 512 } } as const
 
 /** The search settings for a library's vector index of `dimensions`-d vectors; null when it has none (exhaustive search). */
 export function vectorSearchSettings(record: VectorIndexRecord | undefined, dimensions: number): { nprobes: number; refineFactor: number } | null {
   if (!record) return null
-  const wanted = Math.max(VECTOR_SEARCH.minProbes, Math.ceil(VECTOR_SEARCH.probesPerSqrtPartition * Math.sqrt(record.partitions)))
+  const bySqrt = Math.ceil(VECTOR_SEARCH.probesPerSqrtPartition * Math.sqrt(record.partitions))
+  const wanted = Math.max(VECTOR_SEARCH.minProbes, bySqrt, Math.ceil(VECTOR_SEARCH.minShare * record.partitions))
   const refine = VECTOR_SEARCH.refineFactor
   const light = dimensions >= refine.lightFromDimensions && record.trainedRows <= refine.lightUpToRows
   return { nprobes: Math.min(record.partitions, wanted), refineFactor: light ? refine.light : refine.full }
