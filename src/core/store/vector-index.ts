@@ -37,8 +37,8 @@ export const VECTOR_INDEX = {
  * them: on one 1M-chunk index (1,000 partitions, 60 queries, two rounds) 380 probes gave 0.975
  * whether re-ranking 5, 10 or 20 times the candidates, 600 gave 0.995 at the same latency (p50
  * 19-24 ms for the leg's query either way), and full runs of the benchmark with 380 had given
- * 0.970, 0.964 and 0.940: past a few hundred partitions the misses are partitions not probed. Probes are
- * cheap, re-ranking is not: at 96,000 chunks a vector query took 5.8 ms with 10 probes and 8.9 ms
+ * 0.970, 0.964 and 0.940: past a few hundred partitions the misses are partitions not probed.
+ * Probes are cheap, re-ranking is not: at 96,000 chunks a vector query took 5.8 ms with 10 probes and 8.9 ms
  * with 212, and re-ranking 2 or 5 times the candidates added 2 and 4 ms. How many need re-ranking
  * depends on the dimensions and on how crowded the space is: the codes' distance error shrinks as
  * 1/√dimensions, while more vectors put more of them within that error of the true neighbours.
