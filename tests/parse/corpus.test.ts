@@ -139,6 +139,16 @@ describe('corpus-mini', () => {
     expect(text).toContain('Debian 新維護人員手冊')
     expect(text).toMatch(/維護人員/)
     expect(text).not.toMatch(/[\uF900-\uFAFF]/)
+    // Chinese runs stay whole: pdf.js put a space between every character of some lines
+    // ("此 軟 件 包 包 含 了"), which PDFium does not.
+    expect(text).toContain('此軟件包包含了 GNU 項目中的兩篇文檔')
+  })
+
+  it('keeps a hyphen that ends a PDF line as the hyphen it was, never as a noncharacter', () => {
+    // PDFium marks a line-end hyphen with U+FFFE and joins the lines; the parser prints it as "-".
+    const text = fullText(parsed('pdf/maint-guide.zh-tw.pdf'))
+    expect(text).not.toMatch(/[\uFFFE\uFFFF]/)
+    expect(text).toContain('(http://www.debian.org/doc/packaging-manuals/fhs/fhs-3.0.html)')
   })
 
   it('gives Markdown sections the heading path of the Rust book', () => {
