@@ -1,6 +1,9 @@
 import { cpSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createOllamaEmbedder } from '../../src/core/embed/ollama'
+import type { Embedder } from '../../src/core/embed/embedder'
+import { hybridSearch } from '../../src/core/retrieval/hybrid'
 import { LibraryError, readMeta } from '../../src/core/store/library'
 import { LibraryReader } from '../../src/core/store/reader'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
@@ -46,6 +49,32 @@ describe('embedders', () => {
     const result = await engine.search('Vec 向量')
     expect(result.hits[0].path).toMatch(/vectors\.md$/)
     expect(fake.requests.filter((r) => r.path === '/api/embed').length).toBe(embedCalls + 1)
+  })
+
+  it('sends the question to the embedder before the search lets other work on its thread go ahead', async () => {
+    // An answer asks Ollama for its models once the search's requests are out (`dispatched`):
+    // the question's embedding, the slowest step of the vector leg, must not wait behind that.
+    const engine = testEngine({ ollamaHost: fake.url })
+    await engine.ingest([folder], { embedder: { kind: 'ollama', model: 'nomic-embed-text', host: fake.url } })
+    const embedder = await createOllamaEmbedder({ host: fake.url, model: 'nomic-embed-text' })
+    const order: string[] = []
+    const watched: Embedder = {
+      spec: embedder.spec,
+      embedDocuments: (texts, signal) => embedder.embedDocuments(texts, signal),
+      embedQuery: (text, signal) => {
+        order.push('embed')
+        return embedder.embedQuery(text, signal)
+      }
+    }
+    const reader = await LibraryReader.open(engine.libraryDir)
+    try {
+      const result = await hybridSearch(reader, watched, 'Vec 向量', { dispatched: () => order.push('dispatched') })
+      expect(order).toEqual(['embed', 'dispatched'])
+      expect(result.hits[0].path).toMatch(/vectors\.md$/)
+      expect(result.notices).toEqual([])
+    } finally {
+      reader.close()
+    }
   })
 
   it('falls back to keyword search, saying why, when the Ollama embedder is unreachable', async () => {

@@ -9,7 +9,7 @@ import type { ErrorValue } from '../../shared/contract'
 import { answerQuestion } from '../answer/answer'
 import { choiceForSpec, createEmbedder } from '../embed/choice'
 import type { Embedder } from '../embed/embedder'
-import type { ChatMessage } from '../llm/gateway'
+import type { ChatMessage, GatewayStatus } from '../llm/gateway'
 import { createOllamaGateway } from '../llm/ollama'
 import { hybridSearch, type SearchResult } from '../retrieval/hybrid'
 import { readMeta } from '../store/library'
@@ -66,17 +66,24 @@ export async function runQuery(task: QueryTask): Promise<void> {
   const post = (progress: QueryProgress): void => port.postMessage(progress)
   try {
     const gateway = createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS })
-    // Which models Ollama has is asked while the library is searched, not after.
-    const status = gateway.status(controller.signal)
-    status.catch(() => undefined)
-    const result = await search(task, controller.signal)
+    // Which models Ollama has is asked while the library is searched, not after, and once the
+    // search's own requests are out: issuing two HTTP requests takes the thread a millisecond or two.
+    let status: Promise<GatewayStatus> | undefined
+    const askStatus = (): Promise<GatewayStatus> => {
+      if (!status) {
+        status = gateway.status(controller.signal)
+        status.catch(() => undefined)
+      }
+      return status
+    }
+    const result = await search(task, controller.signal, askStatus)
     post({ type: 'hits', hits: result.hits, noMatch: result.noMatch, notices: result.notices })
     const answer = await answerQuestion({
       question: task.question,
       hits: result.hits,
       noMatch: result.noMatch,
       gateway,
-      status,
+      status: askStatus(),
       model: task.model,
       history: task.history,
       signal: controller.signal,
@@ -91,14 +98,14 @@ export async function runQuery(task: QueryTask): Promise<void> {
   }
 }
 
-async function search(task: QueryTask, signal: AbortSignal): Promise<SearchResult> {
+async function search(task: QueryTask, signal: AbortSignal, dispatched: () => void): Promise<SearchResult> {
   const reader = await readerFor(task.libraryDir)
   const notices: string[] = []
   const embedder = await embedderFor(task.libraryDir, task.ollamaHost, signal).catch((error: Error) => {
     notices.push(`Semantic search was unavailable (${error.message}); results come from keyword search only.`)
     return null
   })
-  const options = { k: task.k, docIds: task.docIds, signal }
+  const options = { k: task.k, docIds: task.docIds, signal, dispatched }
   let result: SearchResult
   try {
     result = await hybridSearch(reader, embedder, task.question, options)

@@ -19,6 +19,11 @@ export interface SearchOptions {
   /** Candidates fetched from each leg before fusion (default max(4k, 50)). */
   candidates?: number
   signal?: AbortSignal
+  /**
+   * Called once the search's own requests (the question's embedding, both legs) are on their way,
+   * for work on the same thread that should not hold them up (an answer's model-status check).
+   */
+  dispatched?: () => void
 }
 
 export interface SearchResult {
@@ -53,12 +58,18 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
   const k = options.k ?? 8
   const candidates = options.candidates ?? candidatesFor(k)
   const notices: string[] = []
-  const table = await reader.chunks()
   const trimmed = query.trim()
-  if (!table || !trimmed) return { hits: [], noMatch: true, notices }
-
-  const meta = await reader.meta()
+  if (!trimmed) return { hits: [], noMatch: true, notices }
+  // The question is sent to the embedder first: its round trip then overlaps reading the settings
+  // and the keyword leg, instead of starting after them.
+  const queryVector = embedder?.embedQuery(trimmed, options.signal)
+  queryVector?.catch(() => undefined)
+  const { meta, chunks: table } = await reader.searchView()
+  if (!table) return { hits: [], noMatch: true, notices }
   if (embedder && meta.embedder) checkEmbedder(meta, embedder.spec)
+  // Document rows (cached; a version check) are fetched while the legs run.
+  const documents = reader.documentsById({ settingsRead: true })
+  documents.catch(() => undefined)
   const filter = options.docIds?.length ? `doc_id IN (${options.docIds.map((id) => `'${sqlString(id)}'`).join(', ')})` : undefined
 
   const { MatchQuery } = await loadLance()
@@ -75,12 +86,13 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
   const fts = (filter ? ftsQuery.where(filter) : ftsQuery).toArray() as Promise<LegRow[]>
 
   let vector: Promise<LegRow[]> = Promise.resolve([])
-  if (embedder) {
-    vector = embedder.embedQuery(trimmed, options.signal).then((queryVector) => {
-      const q = nearestChunks(table, queryVector, candidates, meta.vectorIndex).select(['_distance']).withRowId()
+  if (queryVector) {
+    vector = queryVector.then((questionVector) => {
+      const q = nearestChunks(table, questionVector, candidates, meta.vectorIndex).select(['_distance']).withRowId()
       return (filter ? q.where(filter) : q).toArray() as Promise<LegRow[]>
     })
   }
+  options.dispatched?.()
   const [ftsRows, vectorRows] = await Promise.all([
     fts,
     vector.catch((error: Error) => {
@@ -99,7 +111,7 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
     ],
     (row) => String(row._rowid)
   )
-  const docs = await reader.documentsById()
+  const docs = await documents
   const hits = await readWinners(table, fused, k, docs)
   // A semantic embedder's neighbours can be relevant without sharing a word with the question, so
   // with one only an empty result is "no match" and the model judges the rest; keyword-based

@@ -69,18 +69,29 @@ export class LibraryReader {
     return this.chunksTable
   }
 
-  async documentsTableOrNull(): Promise<Table | null> {
-    await this.letGoIfRebuilt()
+  /**
+   * What one search needs: the settings, read once, and the chunks table as of those settings.
+   * A search that then calls `documentsById({ settingsRead: true })` reads the file only this once.
+   */
+  async searchView(): Promise<{ meta: LibraryMeta; chunks: Table | null }> {
+    const meta = await this.meta()
+    this.chunksTable ??= await openTableIfExists(this.db, CHUNKS_TABLE)
+    return { meta, chunks: this.chunksTable }
+  }
+
+  async documentsTableOrNull(options: { settingsRead?: boolean } = {}): Promise<Table | null> {
+    if (!options.settingsRead) await this.letGoIfRebuilt()
     this.documentsTable ??= await openTableIfExists(this.db, DOCUMENTS_TABLE)
     return this.documentsTable
   }
 
   /**
    * Every document row by id, cached until the table's version changes, so that decorating search
-   * hits costs one version check rather than a query.
+   * hits costs one version check rather than a query. `settingsRead`: the caller has just called
+   * `meta()` or `searchView()`, so the handles are already current.
    */
-  async documentsById(): Promise<Map<string, DocumentRecord>> {
-    const table = await this.documentsTableOrNull()
+  async documentsById(options: { settingsRead?: boolean } = {}): Promise<Map<string, DocumentRecord>> {
+    const table = await this.documentsTableOrNull(options)
     if (!table) return new Map()
     const version = await table.version()
     if (this.documentCache?.version !== version) {
