@@ -34,6 +34,13 @@ describe.skipIf(!BUILT)('documind CLI', () => {
     expect(String(hits[0].text)).toMatch(/data frame/)
   })
 
+  it('reads PDFs in the built ingest worker with PDFium: a Chinese line keeps its characters together', async () => {
+    // pdf.js, which the parser falls back to, reads this line of the zh-TW PDF as "此 軟 件 包 包 含 了 …".
+    const out = jsonOf(await runCli(['search', '此軟件包包含了 GNU 項目中的兩篇文檔', '-k', '3', '--db', db, '--json']))
+    const hits = out.hits as Array<Record<string, unknown>>
+    expect(hits.some((hit) => String(hit.text).includes('此軟件包包含了 GNU 項目中的兩篇文檔')), JSON.stringify(hits)).toBe(true)
+  })
+
   it('ask --json answers from the model with citations to real chunks and pages', async () => {
     const out = jsonOf(await runCli(['ask', 'What is a data frame?', '--db', db, '--ollama', fake.url, '--json']))
     expect(out.mode).toBe('generative')

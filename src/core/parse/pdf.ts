@@ -55,6 +55,16 @@ async function loadPdfParse(): Promise<typeof import('pdf-parse')> {
   return pdfParse
 }
 
+let pdfiumWarned = false
+
+/** Drops this thread's PDFium instance after a failure, and says so once: PDFs then go to pdf.js, slower. */
+function pdfiumBroke(error: unknown): void {
+  forgetInstance()
+  if (pdfiumWarned) return
+  pdfiumWarned = true
+  console.warn(`documind: PDFium failed (${error instanceof Error ? error.message : String(error)}); PDFs are read with pdf.js instead.`)
+}
+
 const ENCRYPTED = (): ParseFailure =>
   new ParseFailure('encrypted', 'This PDF is password-protected; DocuMind cannot read it without the password. Remove the password and import it again.')
 
@@ -124,7 +134,7 @@ export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal, onProgre
     doc = await openPdfium(bytes)
   } catch (error) {
     if (error instanceof PdfiumOpenFailure && error.reason === 'password') throw ENCRYPTED()
-    if (!(error instanceof PdfiumOpenFailure)) forgetInstance()
+    if (!(error instanceof PdfiumOpenFailure)) pdfiumBroke(error)
     return parseWithPdfJs(bytes, signal, onProgress)
   }
   let trapped = false
@@ -134,7 +144,7 @@ export async function parsePdf(bytes: Uint8Array, signal?: AbortSignal, onProgre
     if (error instanceof ParseFailure || signal?.aborted) throw error
     // A WebAssembly trap (out of memory, an abort inside PDFium): this instance is not to be trusted again.
     trapped = true
-    forgetInstance()
+    pdfiumBroke(error)
     return parseWithPdfJs(bytes, signal, onProgress)
   } finally {
     if (!trapped) doc.close()
