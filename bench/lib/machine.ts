@@ -18,7 +18,7 @@ export interface MachineFacts {
 }
 
 const PACKAGES = [
-  '@lancedb/lancedb', 'apache-arrow', 'piscina', 'ollama', 'pdf-parse', 'mammoth', 'epub2', 'html-to-text', 'htmlparser2',
+  '@lancedb/lancedb', 'apache-arrow', 'piscina', 'ollama', '@embedpdf/pdfium', 'pdf-parse', 'mammoth', 'epub2', 'html-to-text', 'htmlparser2',
   '@langchain/core', '@langchain/community', '@langchain/classic', '@langchain/textsplitters', '@langchain/ollama'
 ]
 
