@@ -79,21 +79,10 @@ export async function openPdfium(bytes: Uint8Array): Promise<PdfiumDocument> {
     throw new PdfiumOpenFailure(reason)
   }
 
-  const utf16 = (ptr: number, bytes: number): string => module.UTF16ToString(ptr, bytes)
   let closed = false
   return {
     pageCount: pdfium.FPDF_GetPageCount(doc),
-    title: (() => {
-      const size = pdfium.FPDF_GetMetaText(doc, 'Title', 0, 0)
-      if (size <= 2) return undefined
-      const buffer = malloc(size)
-      try {
-        pdfium.FPDF_GetMetaText(doc, 'Title', buffer, size)
-        return utf16(buffer, size - 2)
-      } finally {
-        free(buffer)
-      }
-    })(),
+    title: infoTitle(pdfium, doc),
     pageText(index: number): string | null {
       const page = pdfium.FPDF_LoadPage(doc, index)
       if (!page) return null
@@ -105,7 +94,7 @@ export async function openPdfium(bytes: Uint8Array): Promise<PdfiumDocument> {
         const buffer = malloc((count + 1) * 2)
         try {
           const written = pdfium.FPDFText_GetText(textPage, 0, count, buffer)
-          return utf16(buffer, Math.max(0, written - 1) * 2).replace(LINE_END_HYPHEN, '-')
+          return module.UTF16ToString(buffer, Math.max(0, written - 1) * 2).replace(LINE_END_HYPHEN, '-')
         } finally {
           free(buffer)
         }
@@ -121,6 +110,19 @@ export async function openPdfium(bytes: Uint8Array): Promise<PdfiumDocument> {
       free(dataPtr)
       if (module.HEAPU8.byteLength > HEAP_LIMIT_BYTES) forgetInstance()
     }
+  }
+}
+
+/** The info dictionary's Title of an open document (UTF-16 with a 2-byte terminator), or undefined. */
+function infoTitle(pdfium: WrappedPdfiumModule, doc: number): string | undefined {
+  const size = pdfium.FPDF_GetMetaText(doc, 'Title', 0, 0)
+  if (size <= 2) return undefined
+  const buffer = pdfium.pdfium.wasmExports.malloc(size)
+  try {
+    pdfium.FPDF_GetMetaText(doc, 'Title', buffer, size)
+    return pdfium.pdfium.UTF16ToString(buffer, size - 2)
+  } finally {
+    pdfium.pdfium.wasmExports.free(buffer)
   }
 }
 
