@@ -175,8 +175,18 @@ export class LibraryWriter {
   async close(): Promise<void> {
     try {
       if (this.rowsSinceRefresh > 0) {
-        await this.refreshIndexes()
-        await this.maintainVectorIndex()
+        if (this.hasFtsIndex) {
+          // Folding rows into the full-text index compacts the table's files, which would
+          // invalidate a vector index being built from them at the same time.
+          await this.refreshIndexes()
+          await this.maintainVectorIndex()
+        } else {
+          // A first full-text index and the vector index read the same files and write their own,
+          // so they are built at once: together they keep both cores busier than one after the
+          // other (96,000 chunks: 9.1 s instead of 10.2 s, alternated three times).
+          const built = await Promise.allSettled([this.refreshIndexes(), this.maintainVectorIndex()])
+          for (const outcome of built) if (outcome.status === 'rejected') throw outcome.reason
+        }
       }
     } finally {
       this.chunks.close()

@@ -1,0 +1,95 @@
+/**
+ * A first import ends with both search indexes, built at once when the writer closes (see
+ * LibraryWriter.close): the full-text index over every row, and from VECTOR_INDEX.minRows chunks
+ * on the vector index, with its record in library.json. Searches then go through both.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BUILTIN_SPEC, createEmbedder } from '../../src/core/embed/choice'
+import type { Embedder } from '../../src/core/embed/embedder'
+import { hybridSearch } from '../../src/core/retrieval/hybrid'
+import { readMeta } from '../../src/core/store/library'
+import { LibraryReader } from '../../src/core/store/reader'
+import { emptyChunkColumns, type ChunkColumns, type DocumentRecord } from '../../src/core/store/schema'
+import { VECTOR_INDEX, partitionsFor } from '../../src/core/store/vector-index'
+import { LibraryWriter } from '../../src/core/store/writer'
+import { toSearchText } from '../../src/core/text/analyze'
+import { tempDir } from '../engine/support'
+
+const DOCUMENTS = 40
+const CHUNKS_PER_DOCUMENT = Math.ceil((VECTOR_INDEX.minRows + 200) / DOCUMENTS)
+const WORDS = 'river mountain lantern orchard harbour glacier meadow canyon violin compass beacon quarry tundra lagoon prairie volcano'.split(' ')
+
+/** Chunk `ord` of document `d`: a few words that differ from chunk to chunk, and one word only it has. */
+function chunkText(d: number, ord: number): string {
+  const words = Array.from({ length: 12 }, (_, i) => WORDS[(d * 7 + ord * 3 + i * 5) % WORDS.length])
+  return `${words.join(' ')} marker${d}x${ord}`
+}
+
+async function documentBatch(embedder: Embedder, first: number, count: number): Promise<{ docs: DocumentRecord[]; chunks: ChunkColumns }> {
+  const docs: DocumentRecord[] = []
+  const chunks = emptyChunkColumns()
+  for (let d = first; d < first + count; d++) {
+    const now = Date.now()
+    const hash = `hash-${d}`
+    docs.push({
+      id: `doc-${d}`, path: `/notes/${d}.txt`, name: `${d}.txt`, title: null, format: 'text', size: 1000, mtime: now, hash, status: 'ready',
+      error: null, error_code: null, warnings: '[]', chunk_count: CHUNKS_PER_DOCUMENT, pages: null, created_at: now, updated_at: now
+    })
+    for (let ord = 0; ord < CHUNKS_PER_DOCUMENT; ord++) {
+      const text = chunkText(d, ord)
+      chunks.id.push(`doc-${d}-${ord}`)
+      chunks.doc_id.push(`doc-${d}`)
+      chunks.doc_hash.push(hash)
+      chunks.ord.push(ord)
+      chunks.text.push(text)
+      chunks.search_text.push(toSearchText(text))
+      chunks.page.push(null)
+      chunks.headings.push('[]')
+      chunks.start.push(0)
+      chunks.end.push(text.length)
+    }
+  }
+  const vectors = await embedder.embedDocuments(chunks.text)
+  chunks.vectors = new Float32Array(vectors.length * embedder.spec.dim)
+  vectors.forEach((vector, i) => chunks.vectors.set(vector, i * embedder.spec.dim))
+  return { docs, chunks }
+}
+
+describe('a first import', () => {
+  const dir = tempDir()
+  let embedder: Embedder
+  let reader: LibraryReader
+  beforeAll(async () => {
+    embedder = await createEmbedder({ kind: 'builtin' })
+    const writer = await LibraryWriter.open(dir, BUILTIN_SPEC)
+    try {
+      // Two commits, as an import makes several; no index exists until the writer closes.
+      for (const first of [0, DOCUMENTS / 2]) {
+        const { docs, chunks } = await documentBatch(embedder, first, DOCUMENTS / 2)
+        await writer.commit(docs, chunks)
+      }
+    } finally {
+      await writer.close()
+    }
+    reader = await LibraryReader.open(dir)
+  }, 120_000)
+  afterAll(() => reader?.close())
+
+  it('ends with the full-text index and the vector index, and the vector index on record', async () => {
+    const rows = DOCUMENTS * CHUNKS_PER_DOCUMENT
+    expect(rows).toBeGreaterThanOrEqual(VECTOR_INDEX.minRows)
+    const table = (await reader.chunks())!
+    expect(await table.countRows()).toBe(rows)
+    const indexes = await table.listIndices()
+    expect(indexes.map((index) => `${index.indexType}(${index.columns.join(',')})`).sort()).toEqual(['FTS(search_text)', 'IvfRq(vector)'])
+    // Every row is in the full-text index; the vector index's record says it was trained on every row.
+    expect((await table.indexStats(indexes.find((index) => index.indexType === 'FTS')!.name))?.numUnindexedRows).toBe(0)
+    expect((await readMeta(dir)).vectorIndex).toEqual({ trainedRows: rows, partitions: partitionsFor(rows) })
+  })
+
+  it('is searched through both', async () => {
+    const result = await hybridSearch(reader, embedder, 'marker17x42 lantern', { k: 3 })
+    expect(result.notices).toEqual([])
+    expect(result.hits[0].chunkId).toBe('doc-17-42')
+  })
+})
