@@ -12,7 +12,7 @@ import { IngestJournal } from './ingest/journal'
 import { createOllamaGateway } from './llm/ollama'
 import type { ModelGateway } from './llm/gateway'
 import { hybridSearch, type SearchResult } from './retrieval/hybrid'
-import { LibraryError, asLibraryError, checkEmbedder, libraryPaths, readMeta } from './store/library'
+import { LibraryError, asLibraryError, checkEmbedder, libraryPaths, readMeta, type LibraryMeta } from './store/library'
 import { LibraryReader, type ChunkRow } from './store/reader'
 import { unwrapWriterResult, type WriterResult } from './store/writer-protocol'
 import type { Answer, Hit } from './types'
@@ -114,14 +114,9 @@ export class Engine {
 
   /** Hybrid search over ready documents, with the library's own embedder. */
   async search(query: string, options: { k?: number; docIds?: string[]; signal?: AbortSignal } = {}): Promise<SearchResult> {
-    const reader = await this.openReader()
-    const embedder = await this.libraryEmbedder().catch(() => null)
-    const result = await hybridSearch(reader, embedder, query, options)
-    if (!embedder) {
-      const meta = await reader.meta()
-      if (meta.embedder?.kind === 'ollama') result.notices.push(`Semantic search needs the Ollama model ${meta.embedder.model}, which is not reachable; results come from keyword search only.`)
-    }
-    return result
+    // The embedder is chosen from the settings the search reads; if it cannot be had, the search
+    // says so in a notice and answers from keywords.
+    return hybridSearch(await this.openReader(), (meta) => this.embedderOf(meta), query, options)
   }
 
   /** Retrieves, then answers from the model (streamed) or extractively when no model can answer. */
@@ -172,9 +167,8 @@ export class Engine {
   }
 
   /** The embedder that built the library, ready to embed queries (null for an empty library). */
-  async libraryEmbedder(): Promise<Embedder | null> {
-    const meta = await readMeta(this.libraryDir)
-    if (!meta.embedder) return null
+  private embedderOf(meta: LibraryMeta): Promise<Embedder | null> {
+    if (!meta.embedder) return Promise.resolve(null)
     const key = JSON.stringify(meta.embedder)
     let embedder = this.embedders.get(key)
     if (!embedder) {

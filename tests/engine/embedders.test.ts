@@ -72,6 +72,26 @@ describe('embedders', () => {
       expect(order).toEqual(['embed', 'dispatched'])
       expect(result.hits[0].path).toMatch(/vectors\.md$/)
       expect(result.notices).toEqual([])
+
+      // Given a way to choose, the search picks the embedder from the settings it has just read
+      // (one read of library.json a question), then sends the question before anything else.
+      order.length = 0
+      const chosen = await hybridSearch(
+        reader,
+        async (meta) => {
+          order.push(`choose ${meta.embedder?.model}`)
+          return watched
+        },
+        'Vec 向量',
+        { dispatched: () => order.push('dispatched') }
+      )
+      expect(order).toEqual(['choose nomic-embed-text:latest', 'embed', 'dispatched'])
+      expect(chosen.hits.map((hit) => hit.chunkId)).toEqual(result.hits.map((hit) => hit.chunkId))
+
+      // One that cannot be had leaves keyword search, with the reason.
+      const keywordOnly = await hybridSearch(reader, () => Promise.reject(new Error('model gone')), 'archive extract')
+      expect(keywordOnly.hits[0].path).toMatch(/atool\.md$/)
+      expect(keywordOnly.notices).toEqual(['Semantic search was unavailable (model gone); results come from keyword search only.'])
     } finally {
       reader.close()
     }

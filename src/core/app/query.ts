@@ -12,7 +12,7 @@ import type { Embedder } from '../embed/embedder'
 import type { ChatMessage, GatewayStatus } from '../llm/gateway'
 import { createOllamaGateway } from '../llm/ollama'
 import { hybridSearch, type SearchResult } from '../retrieval/hybrid'
-import { readMeta } from '../store/library'
+import type { LibraryMeta } from '../store/library'
 import { LibraryReader } from '../store/reader'
 import type { Answer, Hit } from '../types'
 import { toErrorValue } from './errors'
@@ -100,15 +100,11 @@ export async function runQuery(task: QueryTask): Promise<void> {
 
 async function search(task: QueryTask, signal: AbortSignal, dispatched: () => void): Promise<SearchResult> {
   const reader = await readerFor(task.libraryDir)
-  const notices: string[] = []
-  const embedder = await embedderFor(task.libraryDir, task.ollamaHost, signal).catch((error: Error) => {
-    notices.push(`Semantic search was unavailable (${error.message}); results come from keyword search only.`)
-    return null
-  })
+  // The embedder is chosen from the settings the search reads (one read of library.json a question).
+  const embedder = (meta: LibraryMeta): Promise<Embedder | null> => embedderFor(task.libraryDir, meta, task.ollamaHost, signal)
   const options = { k: task.k, docIds: task.docIds, signal, dispatched }
-  let result: SearchResult
   try {
-    result = await hybridSearch(reader, embedder, task.question, options)
+    return await hybridSearch(reader, embedder, task.question, options)
   } catch (error) {
     // A re-index drops and rebuilds the tables under this thread's cached handles: reopen once.
     // The old connection is closed later, as other questions in this thread may still be reading.
@@ -117,9 +113,8 @@ async function search(task: QueryTask, signal: AbortSignal, dispatched: () => vo
       readers.delete(task.libraryDir)
       setTimeout(() => reader.close(), 60_000).unref()
     }
-    result = await hybridSearch(await readerFor(task.libraryDir), embedder, task.question, options).catch(() => Promise.reject(error))
+    return await hybridSearch(await readerFor(task.libraryDir), embedder, task.question, options).catch(() => Promise.reject(error))
   }
-  return { ...result, notices: [...notices, ...result.notices] }
 }
 
 function readerFor(dir: string): Promise<LibraryReader> {
@@ -133,8 +128,7 @@ function readerFor(dir: string): Promise<LibraryReader> {
 }
 
 /** The embedder that built the library (null for an empty library); Ollama ones are probed once per host. */
-async function embedderFor(dir: string, host: string, signal: AbortSignal): Promise<Embedder | null> {
-  const meta = await readMeta(dir)
+async function embedderFor(dir: string, meta: LibraryMeta, host: string, signal: AbortSignal): Promise<Embedder | null> {
   if (!meta.embedder) return null
   const key = JSON.stringify([dir, meta.embedder, meta.embedder.kind === 'ollama' ? host : ''])
   let embedder = embedders.get(key)

@@ -2,7 +2,7 @@ import { basename } from 'node:path'
 import type { Table, VectorQuery } from '@lancedb/lancedb'
 import type { Embedder } from '../embed/embedder'
 import { loadLance } from '../store/lance'
-import { asLibraryError, checkEmbedder } from '../store/library'
+import { asLibraryError, checkEmbedder, type LibraryMeta } from '../store/library'
 import { HIT_COLUMNS, type ChunkRow, type LibraryReader } from '../store/reader'
 import { vectorSearchSettings, type VectorIndexRecord } from '../store/vector-index'
 import type { DocumentRecord } from '../store/schema'
@@ -26,6 +26,13 @@ export interface SearchOptions {
   dispatched?: () => void
 }
 
+/**
+ * How a search gets its embedder: the embedder itself (null: keyword search only), or a function
+ * that picks it from the library's settings, which the search reads anyway (so a question reads
+ * library.json once). A function that throws leaves keyword search, with a notice saying why.
+ */
+export type EmbedderSource = Embedder | null | ((meta: LibraryMeta) => Promise<Embedder | null>)
+
 export interface SearchResult {
   hits: Hit[]
   /** True when nothing in the library is about the query (see `isRelevant`). */
@@ -40,13 +47,13 @@ export interface SearchResult {
  * ready documents, at the version the document row names, are returned; a document being written
  * is invisible until its row says it is ready.
  */
-export async function hybridSearch(reader: LibraryReader, embedder: Embedder | null, query: string, options: SearchOptions = {}): Promise<SearchResult> {
+export async function hybridSearch(reader: LibraryReader, source: EmbedderSource, query: string, options: SearchOptions = {}): Promise<SearchResult> {
   try {
     try {
-      return await searchLegs(reader, embedder, query, options)
+      return await searchLegs(reader, source, query, options)
     } catch (error) {
       if (!(error instanceof MovedRows)) throw error
-      return await searchLegs(reader, embedder, query, options)
+      return await searchLegs(reader, source, query, options)
     }
   } catch (error) {
     // A damaged table becomes a LibraryError that says how to rebuild, not a LanceDB stack.
@@ -54,18 +61,28 @@ export async function hybridSearch(reader: LibraryReader, embedder: Embedder | n
   }
 }
 
-async function searchLegs(reader: LibraryReader, embedder: Embedder | null, query: string, options: SearchOptions): Promise<SearchResult> {
+async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: string, options: SearchOptions): Promise<SearchResult> {
   const k = options.k ?? 8
   const candidates = options.candidates ?? candidatesFor(k)
   const notices: string[] = []
   const trimmed = query.trim()
   if (!trimmed) return { hits: [], noMatch: true, notices }
-  // The question is sent to the embedder first: its round trip then overlaps reading the settings
-  // and the keyword leg, instead of starting after them.
-  const queryVector = embedder?.embedQuery(trimmed, options.signal)
+  // A given embedder gets the question first: its round trip then overlaps reading the settings
+  // and the keyword leg, instead of starting after them. One chosen from the settings gets it as
+  // soon as they are read.
+  let embedder = typeof source === 'function' ? null : source
+  let queryVector = embedder?.embedQuery(trimmed, options.signal)
   queryVector?.catch(() => undefined)
   const { meta, chunks: table } = await reader.searchView()
   if (!table) return { hits: [], noMatch: true, notices }
+  if (typeof source === 'function') {
+    embedder = await source(meta).catch((error: Error) => {
+      notices.push(semanticUnavailable(error))
+      return null
+    })
+    queryVector = embedder?.embedQuery(trimmed, options.signal)
+    queryVector?.catch(() => undefined)
+  }
   if (embedder && meta.embedder) checkEmbedder(meta, embedder.spec)
   // Document rows (cached; a version check) are fetched while the legs run.
   const documents = reader.documentsById({ settingsRead: true })
@@ -98,7 +115,7 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
     vector.catch((error: Error) => {
       // The vector leg needs the embedder (Ollama for Ollama embeddings); without it, keyword
       // search still answers.
-      notices.push(`Semantic search was unavailable (${error.message}); results come from keyword search only.`)
+      notices.push(semanticUnavailable(error))
       return [] as LegRow[]
     })
   ])
@@ -118,6 +135,10 @@ async function searchLegs(reader: LibraryReader, embedder: Embedder | null, quer
   // results must cover enough of the question.
   const noMatch = hits.length === 0 || (embedder?.spec.kind !== 'ollama' && !isRelevant(trimmed, hits))
   return { hits, noMatch, notices }
+}
+
+function semanticUnavailable(error: Error): string {
+  return `Semantic search was unavailable (${error.message}); results come from keyword search only.`
 }
 
 /** A leg's candidate: its row id (an address in the table's current files) and its score. */
