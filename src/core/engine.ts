@@ -12,7 +12,7 @@ import { IngestJournal } from './ingest/journal'
 import { createOllamaGateway } from './llm/ollama'
 import type { ModelGateway } from './llm/gateway'
 import { hybridSearch, type SearchResult } from './retrieval/hybrid'
-import { LibraryError, asLibraryError, checkEmbedder, libraryPaths, readMeta, type LibraryMeta } from './store/library'
+import { LibraryError, asLibraryError, checkEmbedder, libraryPaths, readMeta, writerDied, type LibraryMeta } from './store/library'
 import { LibraryReader, type ChunkRow } from './store/reader'
 import { unwrapWriterResult, type WriterResult } from './store/writer-protocol'
 import type { Answer, Hit } from './types'
@@ -82,8 +82,12 @@ export class Engine {
     }
   }
 
-  /** True when an earlier import left files in the queue (it was cancelled by a crash or a quit). */
+  /**
+   * True when an earlier import left work to finish: files in the queue (it was cancelled by a
+   * crash or a quit), or a writer that died, perhaps while it built the indexes after the last file.
+   */
   async hasPendingImport(): Promise<boolean> {
+    if (await writerDied(this.libraryDir)) return true
     return (await IngestJournal.open(libraryPaths(this.libraryDir).journal)).pending().length > 0
   }
 

@@ -3,9 +3,11 @@
  * answers match the output schemas, and the library, settings and Ollama requests do what the
  * UI relies on (progress events, queued drops, passages in context, status changes, pulls).
  */
+import { spawn } from 'node:child_process'
 import { stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LibraryReader } from '../../src/core/store/reader'
 import { REQUEST_NAMES, requests } from '../../src/shared/contract'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
 import { buildLibrary, call, callError, copyLibrary, LIBRARY_FILES, openService, RecordingSession, removeDir, tempDir } from './helpers'
@@ -23,6 +25,15 @@ afterAll(async () => {
   await fake.close()
   await Promise.all([library, ...dirs].map(removeDir))
 })
+
+/** The pid of a process that has exited. */
+function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', () => resolve(child.pid!))
+  })
+}
 
 async function fresh(name: 'copy' | 'empty'): Promise<string> {
   const dir = name === 'copy' ? await copyLibrary(library) : await tempDir()
@@ -103,6 +114,29 @@ describe('requests', () => {
       expect((await call(service, session, 'library.list', {})).map((d) => d.path)).toEqual([file])
     } finally {
       await service.close()
+    }
+  })
+
+  it('builds the indexes a dead writer left unbuilt when it starts, with nothing left in the queue', async () => {
+    // A library whose import was killed after its last commit, while it built the indexes: every
+    // file is written (the queue has nothing left), and the lock names a process that is gone.
+    const dir = await fresh('copy')
+    const reader = await LibraryReader.open(dir)
+    try {
+      const chunks = (await reader.chunks())!
+      for (const index of await chunks.listIndices()) await chunks.dropIndex(index.name)
+      expect(await chunks.listIndices()).toEqual([])
+      await writeFile(join(dir, 'writer.dirty'), String(await deadPid()))
+      const { service, session } = await openService(dir, fake.url)
+      try {
+        expect(await session.importFinished()).toMatchObject({ running: false, error: null })
+        expect((await chunks.listIndices()).map((index) => index.columns.join(','))).toContain('search_text')
+        expect(await call(service, session, 'library.list', {})).toHaveLength(LIBRARY_FILES.length)
+      } finally {
+        await service.close()
+      }
+    } finally {
+      reader.close()
     }
   })
 

@@ -93,3 +93,29 @@ describe('a first import', () => {
     expect(result.hits[0].chunkId).toBe('doc-17-42')
   })
 })
+
+describe('an import whose writer died before it built the indexes', () => {
+  it('has them built by the next writer, even one that writes nothing', async () => {
+    const dir = tempDir()
+    const embedder = await createEmbedder({ kind: 'builtin' })
+    // This writer stands for a process killed after its last commit, while it built the indexes:
+    // it is never closed, so its lock still names a writer that is not closing anything.
+    const died = await LibraryWriter.open(dir, BUILTIN_SPEC)
+    const { docs, chunks } = await documentBatch(embedder, 0, DOCUMENTS)
+    await died.commit(docs, chunks)
+    const reader = await LibraryReader.open(dir)
+    try {
+      expect(await (await reader.chunks())!.listIndices()).toEqual([])
+      // Resuming the import finds every file written, so the next writer commits nothing.
+      const next = await LibraryWriter.open(dir, BUILTIN_SPEC)
+      await next.close()
+      const rows = DOCUMENTS * CHUNKS_PER_DOCUMENT
+      const indexes = await (await reader.chunks())!.listIndices()
+      expect(indexes.map((index) => `${index.indexType}(${index.columns.join(',')})`).sort()).toEqual(['FTS(search_text)', 'IvfRq(vector)'])
+      expect((await readMeta(dir)).vectorIndex).toEqual({ trainedRows: rows, partitions: partitionsFor(rows) })
+      expect((await hybridSearch(reader, embedder, 'marker3x7 lantern', { k: 3 })).hits[0].chunkId).toBe('doc-3-7')
+    } finally {
+      reader.close()
+    }
+  }, 120_000)
+})

@@ -162,3 +162,27 @@ export async function openOrCreateTables(db: Connection, dim: number): Promise<{
     : await db.createEmptyTable(DOCUMENTS_TABLE, DOCUMENTS_SCHEMA, { existOk: true })
   return { chunks, documents }
 }
+
+/**
+ * True when a writer of the library died (its lock names a process that is gone): its repairs
+ * and its indexes wait for the next writer, which an app starts at once (see LibraryWriter's
+ * `indexesInDoubt`).
+ */
+export async function writerDied(dir: string): Promise<boolean> {
+  try {
+    const holder = Number((await readFile(libraryPaths(dir).dirty, 'utf8')).trim())
+    return holder !== process.pid && !(holder && isAlive(holder))
+  } catch {
+    return false
+  }
+}
+
+/** Whether process `pid` exists (EPERM: it does, but belongs to another user). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

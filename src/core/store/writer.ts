@@ -9,6 +9,7 @@ import {
   checkEmbedder,
   connectLibrary,
   ensureWritableLibrary,
+  isAlive,
   libraryPaths,
   openOrCreateTables,
   readMeta,
@@ -37,6 +38,13 @@ const REFRESH_EVERY_ROWS = 200_000
 export class LibraryWriter {
   private rowsSinceRefresh = 0
   private hasFtsIndex = false
+  /**
+   * The previous writer died, perhaps while it built the indexes after writing every document:
+   * this writer brings them up to date when it closes even if it writes nothing (resuming such an
+   * import finds no file left to read). Without an index LanceDB still answers, by reading every
+   * row, which at 100,000 chunks takes seconds a question.
+   */
+  private indexesInDoubt = false
   /** The content hash of every document row, by id, kept in step with the table (loaded on first use). */
   private hashes: Map<string, string> | null = null
 
@@ -72,7 +80,10 @@ export class LibraryWriter {
       const { chunks, documents } = await openOrCreateTables(db, embedder.dim)
       const writer = new LibraryWriter(dir, embedder, db, chunks, documents)
       writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
-      if (crashed) await writer.recover()
+      if (crashed) {
+        await writer.recover()
+        writer.indexesInDoubt = true
+      }
       return writer
     } catch (error) {
       await releaseWriterLock(dir)
@@ -174,7 +185,7 @@ export class LibraryWriter {
    */
   async close(): Promise<void> {
     try {
-      if (this.rowsSinceRefresh > 0) {
+      if (this.rowsSinceRefresh > 0 || this.indexesInDoubt) {
         if (this.hasFtsIndex) {
           // Folding rows into the full-text index compacts the table's files, which would
           // invalidate a vector index being built from them at the same time.
@@ -254,13 +265,4 @@ async function acquireWriterLock(dir: string): Promise<boolean> {
 
 async function releaseWriterLock(dir: string): Promise<void> {
   await rm(libraryPaths(dir).dirty, { force: true })
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
