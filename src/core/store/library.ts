@@ -164,21 +164,32 @@ export async function openOrCreateTables(db: Connection, dim: number): Promise<{
 }
 
 /**
+ * The process named by the library's writer lock (`writer.dirty`, present while a writer has the
+ * library open): null without a lock, `live` when that process is another one and still runs.
+ */
+export async function writerLock(dir: string): Promise<{ holder: number; live: boolean } | null> {
+  let holder: number
+  try {
+    holder = Number((await readFile(libraryPaths(dir).dirty, 'utf8')).trim())
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw error
+  }
+  return { holder, live: Boolean(holder) && holder !== process.pid && isAlive(holder) }
+}
+
+/**
  * True when a writer of the library died (its lock names a process that is gone): its repairs
  * and its indexes wait for the next writer, which an app starts at once (see LibraryWriter's
  * `indexesInDoubt`).
  */
 export async function writerDied(dir: string): Promise<boolean> {
-  try {
-    const holder = Number((await readFile(libraryPaths(dir).dirty, 'utf8')).trim())
-    return holder !== process.pid && !(holder && isAlive(holder))
-  } catch {
-    return false
-  }
+  const lock = await writerLock(dir).catch(() => null)
+  return lock !== null && !lock.live && lock.holder !== process.pid
 }
 
 /** Whether process `pid` exists (EPERM: it does, but belongs to another user). */
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import type { Connection, Table } from '@lancedb/lancedb'
 import type { EmbedderSpec } from '../embed/embedder'
 import {
@@ -9,11 +9,11 @@ import {
   checkEmbedder,
   connectLibrary,
   ensureWritableLibrary,
-  isAlive,
   libraryPaths,
   openOrCreateTables,
   readMeta,
-  writeMeta
+  writeMeta,
+  writerLock
 } from './library'
 import { loadLance } from './lance'
 import { maintainVectorIndex } from './vector-index'
@@ -247,20 +247,12 @@ export function sqlString(value: string): string {
  * (its work must be repaired). Throws if a live process holds it.
  */
 async function acquireWriterLock(dir: string): Promise<boolean> {
-  const path = libraryPaths(dir).dirty
-  let crashed = false
-  try {
-    const holder = Number((await readFile(path, 'utf8')).trim())
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new LibraryError('unwritable', `Another DocuMind process (pid ${holder}) is importing into ${dir}. Wait for it to finish, or close it, and try again.`)
-    }
-    crashed = true
-  } catch (error) {
-    if (error instanceof LibraryError) throw error
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  const lock = await writerLock(dir)
+  if (lock?.live) {
+    throw new LibraryError('unwritable', `Another DocuMind process (pid ${lock.holder}) is importing into ${dir}. Wait for it to finish, or close it, and try again.`)
   }
-  await writeFile(path, String(process.pid))
-  return crashed
+  await writeFile(libraryPaths(dir).dirty, String(process.pid))
+  return lock !== null
 }
 
 async function releaseWriterLock(dir: string): Promise<void> {
