@@ -4,7 +4,7 @@ import { Piscina } from 'piscina'
 import ingestWorkerPath from '../workers/ingest.worker?modulePath'
 import storeWorkerPath from '../workers/store.worker?modulePath'
 import { answerQuestion } from './answer/answer'
-import { BUILTIN_SPEC, choiceForSpec, createEmbedder, type EmbedderChoice } from './embed/choice'
+import { BUILTIN_SPEC, choiceForSpec, createEmbedder, embedderCache, type EmbedderChoice } from './embed/choice'
 import type { Embedder, EmbedderSpec } from './embed/embedder'
 import { runIngest, type IngestOptions } from './ingest/coordinator'
 import type { IngestEvent, IngestSummary } from './ingest/events'
@@ -54,7 +54,7 @@ export interface AskRequest {
 export class Engine {
   private pools: { ingest: Piscina; store: Piscina } | null = null
   private reader: LibraryReader | null = null
-  private embedders = new Map<string, Promise<Embedder>>()
+  private readonly embedders = embedderCache()
   readonly gateway: ModelGateway
 
   constructor(readonly config: EngineConfig) {
@@ -172,15 +172,7 @@ export class Engine {
 
   /** The embedder that built the library, ready to embed queries (null for an empty library). */
   private embedderOf(meta: LibraryMeta): Promise<Embedder | null> {
-    if (!meta.embedder) return Promise.resolve(null)
-    const key = JSON.stringify(meta.embedder)
-    let embedder = this.embedders.get(key)
-    if (!embedder) {
-      embedder = createEmbedder(choiceForSpec(meta.embedder, this.config.ollamaHost))
-      embedder.catch(() => this.embedders.delete(key))
-      this.embedders.set(key, embedder)
-    }
-    return embedder
+    return meta.embedder ? this.embedders(choiceForSpec(meta.embedder, this.config.ollamaHost)) : Promise.resolve(null)
   }
 
   private async recordedChoice(): Promise<EmbedderChoice> {

@@ -7,7 +7,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ErrorValue } from '../../shared/contract'
 import { answerQuestion } from '../answer/answer'
-import { choiceForSpec, createEmbedder } from '../embed/choice'
+import { choiceForSpec, embedderCache } from '../embed/choice'
 import type { Embedder } from '../embed/embedder'
 import type { ChatMessage, GatewayStatus } from '../llm/gateway'
 import { createOllamaGateway } from '../llm/ollama'
@@ -52,9 +52,9 @@ export type QueryControl = { type: 'stop' }
  */
 const STATUS_TIMEOUT_MS = 10_000
 
-// One read connection and one embedder per library for the life of the thread.
+// One read connection per library and one embedder per choice for the life of the thread.
 const readers = new Map<string, Promise<LibraryReader>>()
-const embedders = new Map<string, Promise<Embedder>>()
+const embedders = embedderCache()
 
 /** Answers the task's question, reporting through its port; never rejects. */
 export async function runQuery(task: QueryTask): Promise<void> {
@@ -101,7 +101,7 @@ export async function runQuery(task: QueryTask): Promise<void> {
 async function search(task: QueryTask, signal: AbortSignal, dispatched: () => void): Promise<SearchResult> {
   const reader = await readerFor(task.libraryDir)
   // The embedder is chosen from the settings the search reads (one read of library.json a question).
-  const embedder = (meta: LibraryMeta): Promise<Embedder | null> => embedderFor(task.libraryDir, meta, task.ollamaHost, signal)
+  const embedder = (meta: LibraryMeta): Promise<Embedder | null> => embedderFor(meta, task.ollamaHost, signal)
   const options = { k: task.k, docIds: task.docIds, signal, dispatched }
   try {
     return await hybridSearch(reader, embedder, task.question, options)
@@ -128,14 +128,6 @@ function readerFor(dir: string): Promise<LibraryReader> {
 }
 
 /** The embedder that built the library (null for an empty library); Ollama ones are probed once per host. */
-async function embedderFor(dir: string, meta: LibraryMeta, host: string, signal: AbortSignal): Promise<Embedder | null> {
-  if (!meta.embedder) return null
-  const key = JSON.stringify([dir, meta.embedder, meta.embedder.kind === 'ollama' ? host : ''])
-  let embedder = embedders.get(key)
-  if (!embedder) {
-    embedder = createEmbedder(choiceForSpec(meta.embedder, host), signal)
-    embedder.catch(() => embedders.delete(key))
-    embedders.set(key, embedder)
-  }
-  return embedder
+async function embedderFor(meta: LibraryMeta, host: string, signal: AbortSignal): Promise<Embedder | null> {
+  return meta.embedder ? embedders(choiceForSpec(meta.embedder, host), signal) : null
 }

@@ -12,6 +12,24 @@ export async function createEmbedder(choice: EmbedderChoice, signal?: AbortSigna
 }
 
 /**
+ * Embedders built once per choice: an Ollama embedder probes its model once, not at every use.
+ * A build that fails (Ollama down, an aborted probe) is forgotten, so the next use tries again.
+ */
+export function embedderCache(): (choice: EmbedderChoice, signal?: AbortSignal) => Promise<Embedder> {
+  const built = new Map<string, Promise<Embedder>>()
+  return (choice, signal) => {
+    const key = JSON.stringify(choice)
+    let embedder = built.get(key)
+    if (!embedder) {
+      embedder = createEmbedder(choice, signal)
+      embedder.catch(() => built.delete(key))
+      built.set(key, embedder)
+    }
+    return embedder
+  }
+}
+
+/**
  * The choice that reproduces an embedder recorded in a library (Ollama needs a host to reach it).
  * The recorded length saves the probe call; a model that now gives other lengths is refused.
  */

@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import type { MessagePort } from 'node:worker_threads'
-import { createEmbedder, type EmbedderChoice } from '../embed/choice'
-import type { Embedder } from '../embed/embedder'
+import { embedderCache, type EmbedderChoice } from '../embed/choice'
 import { formatOf, parseDocument } from '../parse/index'
 import { packChunks, type PackedChunks } from '../store/packed'
 import type { DocumentRecord } from '../store/schema'
@@ -71,19 +70,8 @@ export type ProcessFileResult =
       changedDuringImport: boolean
     }
 
-const embedders = new Map<string, Promise<Embedder>>()
-
 /** One embedder per choice per thread: an Ollama embedder probes its model once, not per file. */
-function embedderFor(choice: EmbedderChoice): Promise<Embedder> {
-  const key = JSON.stringify(choice)
-  let embedder = embedders.get(key)
-  if (!embedder) {
-    embedder = createEmbedder(choice)
-    embedder.catch(() => embedders.delete(key))
-    embedders.set(key, embedder)
-  }
-  return embedder
-}
+const embedderFor = embedderCache()
 
 /**
  * Reads, parses, chunks and embeds one file. Never throws for a bad file: every problem becomes a
