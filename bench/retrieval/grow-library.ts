@@ -16,7 +16,8 @@ import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import type { Embedder } from '../../src/core/embed/embedder'
 import { contentHash } from '../../src/core/ingest/prepare'
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, readMeta } from '../../src/core/store/library'
-import { emptyChunkColumns, type ChunkColumns, type DocumentRecord } from '../../src/core/store/schema'
+import { unpackPassage, type Passage } from '../../src/core/store/passage'
+import { emptyChunkColumns, pushChunk, type ChunkColumns, type DocumentRecord } from '../../src/core/store/schema'
 import { LibraryWriter } from '../../src/core/store/writer'
 import { toSearchText } from '../../src/core/text/analyze'
 import { seededRandom } from '../lib/stats'
@@ -33,18 +34,7 @@ export interface GrowResult {
 const COMMIT_CHUNKS = 4000
 const SYNTHETIC_CHUNKS_PER_DOCUMENT = 12
 
-interface SourceChunk {
-  doc_id: string
-  doc_hash: string
-  ord: number
-  text: string
-  search_text: string
-  page: number | null
-  headings: string
-  start: number
-  end: number
-  vector: Float32Array
-}
+type SourceChunk = Passage & { ord: number; search_text: string; vector: Float32Array }
 
 async function readSource(dir: string): Promise<{ chunks: SourceChunk[]; docs: Map<string, DocumentRecord> }> {
   const db = await connectLibrary(dir)
@@ -53,10 +43,11 @@ async function readSource(dir: string): Promise<{ chunks: SourceChunk[]; docs: M
   const docs = new Map<string, DocumentRecord>()
   for (const row of (await docTable.query().toArray()) as DocumentRecord[]) if (row.status === 'ready') docs.set(row.id, { ...row })
   const chunks: SourceChunk[] = []
-  for (const row of await chunkTable.query().select(['doc_id', 'doc_hash', 'ord', 'text', 'search_text', 'page', 'headings', 'start', 'end', 'vector']).toArray()) {
-    const doc = docs.get(row.doc_id as string)
-    if (!doc || doc.hash !== row.doc_hash) continue
-    chunks.push({ ...(row as Omit<SourceChunk, 'vector'>), vector: Float32Array.from(row.vector as ArrayLike<number>) })
+  for (const row of await chunkTable.query().select(['ord', 'search_text', 'passage', 'vector']).toArray()) {
+    const passage = unpackPassage(row.passage as string)
+    const doc = docs.get(passage.doc_id)
+    if (!doc || doc.hash !== passage.doc_hash) continue
+    chunks.push({ ...passage, ord: row.ord as number, search_text: row.search_text as string, vector: Float32Array.from(row.vector as ArrayLike<number>) })
   }
   chunkTable.close()
   docTable.close()
@@ -66,20 +57,11 @@ async function readSource(dir: string): Promise<{ chunks: SourceChunk[]; docs: M
   return { chunks, docs }
 }
 
-function columnsWithVectors(rows: Array<Omit<SourceChunk, 'vector'> & { id: string; vector: Float32Array }>, dim: number): ChunkColumns {
+function columnsWithVectors(rows: SourceChunk[], dim: number): ChunkColumns {
   const columns = emptyChunkColumns()
   columns.vectors = new Float32Array(rows.length * dim)
   rows.forEach((row, i) => {
-    columns.id.push(row.id)
-    columns.doc_id.push(row.doc_id)
-    columns.doc_hash.push(row.doc_hash)
-    columns.ord.push(row.ord)
-    columns.text.push(row.text)
-    columns.search_text.push(row.search_text)
-    columns.page.push(row.page)
-    columns.headings.push(row.headings)
-    columns.start.push(row.start)
-    columns.end.push(row.end)
+    pushChunk(columns, row)
     columns.vectors.set(row.vector, i * dim)
   })
   return columns
@@ -87,7 +69,7 @@ function columnsWithVectors(rows: Array<Omit<SourceChunk, 'vector'> & { id: stri
 
 /** Builds the synthetic documents numbered from `first`, embedding their chunks. */
 async function syntheticBatch(first: number, count: number, source: SourceChunk[], embedder: Embedder, random: () => number): Promise<{ docs: DocumentRecord[]; columns: ChunkColumns }> {
-  const rows: Array<Omit<SourceChunk, 'vector'> & { id: string; vector: Float32Array }> = []
+  const rows: SourceChunk[] = []
   const docs: DocumentRecord[] = []
   const texts: string[] = []
   for (let d = 0; d < count; d++) {
@@ -141,7 +123,7 @@ async function main(): Promise<void> {
       const ids = [...new Set(slice.map((chunk) => chunk.doc_id))]
       await writer.commit(
         ids.map((id) => docs.get(id)!),
-        columnsWithVectors(slice.map((chunk) => ({ ...chunk, id: `${chunk.doc_id}-${chunk.doc_hash.slice(0, 12)}-${chunk.ord}` })), dim)
+        columnsWithVectors(slice, dim)
       )
       rows += slice.length
     }
@@ -167,7 +149,7 @@ async function main(): Promise<void> {
 
 function truncate(columns: ChunkColumns, keep: number, dim: number): ChunkColumns {
   const out = emptyChunkColumns()
-  for (const key of ['id', 'doc_id', 'doc_hash', 'ord', 'text', 'search_text', 'page', 'headings', 'start', 'end'] as const) {
+  for (const key of ['id', 'doc_id', 'doc_hash', 'ord', 'search_text', 'page', 'headings', 'start', 'end', 'passage'] as const) {
     ;(out[key] as unknown[]) = (columns[key] as unknown[]).slice(0, keep)
   }
   out.vectors = columns.vectors.slice(0, keep * dim)

@@ -12,6 +12,7 @@
 import { performance } from 'node:perf_hooks'
 import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retrieval/hybrid'
+import { unpackPassage } from '../../src/core/store/passage'
 import { LibraryReader } from '../../src/core/store/reader'
 import { percentile, seededRandom } from '../lib/stats'
 
@@ -33,7 +34,7 @@ const K = 8
 
 async function queriesFrom(reader: LibraryReader, count: number, seed: number): Promise<string[]> {
   const table = (await reader.chunks())!
-  const rows = await table.query().select(['text']).limit(50_000).toArray()
+  const rows = (await table.query().select(['passage']).limit(50_000).toArray()).map((row) => unpackPassage(row.passage as string))
   const random = seededRandom(seed)
   const queries: string[] = []
   while (queries.length < count) {

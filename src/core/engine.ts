@@ -13,7 +13,8 @@ import { createOllamaGateway } from './llm/ollama'
 import type { ModelGateway } from './llm/gateway'
 import { hybridSearch, type SearchResult } from './retrieval/hybrid'
 import { LibraryError, asLibraryError, checkEmbedder, libraryPaths, readMeta, writerDied, type LibraryMeta } from './store/library'
-import { LibraryReader, type ChunkRow } from './store/reader'
+import type { Passage } from './store/passage'
+import { LibraryReader } from './store/reader'
 import { unwrapWriterResult, type WriterResult } from './store/writer-protocol'
 import type { Answer, Hit } from './types'
 import { listDocuments, resolveDocuments, type DocumentSummary } from './documents'
@@ -158,7 +159,7 @@ export class Engine {
   }
 
   /** The chunks of one document in order, from the engine's read connection (for showing a passage in context). */
-  async chunksOf(docId: string): Promise<ChunkRow[]> {
+  async chunksOf(docId: string): Promise<Passage[]> {
     return (await this.openReader()).chunksOf(docId)
   }
 

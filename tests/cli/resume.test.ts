@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
+import { unpackPassage } from '../../src/core/store/passage'
 import { LibraryReader } from '../../src/core/store/reader'
 import { CORPUS, tempDir } from '../engine/support'
 import { BUILT, jsonOf, runCli, startCli } from './support'
@@ -12,10 +13,10 @@ async function libraryContent(libraryDir: string): Promise<{ chunks: string[]; i
   try {
     const docs = [...(await reader.documentsById()).values()]
     const pathOf = new Map(docs.map((d) => [d.id, d.path]))
-    const rows = await (await reader.chunks())!.query().select(['id', 'doc_id', 'ord', 'page', 'headings', 'start', 'end', 'text']).toArray()
+    const rows = (await (await reader.chunks())!.query().select(['ord', 'passage']).toArray()).map((r) => ({ ord: r.ord as number, ...unpackPassage(r.passage as string) }))
     return {
       chunks: rows.map((r) => JSON.stringify([pathOf.get(r.doc_id), r.ord, r.page, r.headings, r.start, r.end, r.text])).sort(),
-      ids: rows.map((r) => r.id as string),
+      ids: rows.map((r) => r.id),
       docs: docs.map((d) => `${d.path} ${d.status} ${d.hash} ${d.chunk_count} ${d.error ?? ''}`).sort()
     }
   } finally {

@@ -9,7 +9,7 @@ import type { Embedder } from '../../src/core/embed/embedder'
 import { hybridSearch } from '../../src/core/retrieval/hybrid'
 import { readMeta } from '../../src/core/store/library'
 import { LibraryReader } from '../../src/core/store/reader'
-import { emptyChunkColumns, type ChunkColumns, type DocumentRecord } from '../../src/core/store/schema'
+import { emptyChunkColumns, pushChunk, type ChunkColumns, type DocumentRecord } from '../../src/core/store/schema'
 import { VECTOR_INDEX, partitionsFor } from '../../src/core/store/vector-index'
 import { LibraryWriter } from '../../src/core/store/writer'
 import { toSearchText } from '../../src/core/text/analyze'
@@ -28,6 +28,7 @@ function chunkText(d: number, ord: number): string {
 async function documentBatch(embedder: Embedder, first: number, count: number): Promise<{ docs: DocumentRecord[]; chunks: ChunkColumns }> {
   const docs: DocumentRecord[] = []
   const chunks = emptyChunkColumns()
+  const texts: string[] = []
   for (let d = first; d < first + count; d++) {
     const now = Date.now()
     const hash = `hash-${d}`
@@ -37,19 +38,11 @@ async function documentBatch(embedder: Embedder, first: number, count: number): 
     })
     for (let ord = 0; ord < CHUNKS_PER_DOCUMENT; ord++) {
       const text = chunkText(d, ord)
-      chunks.id.push(`doc-${d}-${ord}`)
-      chunks.doc_id.push(`doc-${d}`)
-      chunks.doc_hash.push(hash)
-      chunks.ord.push(ord)
-      chunks.text.push(text)
-      chunks.search_text.push(toSearchText(text))
-      chunks.page.push(null)
-      chunks.headings.push('[]')
-      chunks.start.push(0)
-      chunks.end.push(text.length)
+      texts.push(text)
+      pushChunk(chunks, { id: `doc-${d}-${ord}`, doc_id: `doc-${d}`, doc_hash: hash, ord, search_text: toSearchText(text), page: null, headings: '[]', start: 0, end: text.length, text })
     }
   }
-  const vectors = await embedder.embedDocuments(chunks.text)
+  const vectors = await embedder.embedDocuments(texts)
   chunks.vectors = new Float32Array(vectors.length * embedder.spec.dim)
   vectors.forEach((vector, i) => chunks.vectors.set(vector, i * embedder.spec.dim))
   return { docs, chunks }

@@ -2,7 +2,7 @@
  * A cited passage in context. Chunks keep their offsets into the document's text and overlap a
  * little, so the text around a chunk is rebuilt from its neighbours without reparsing the file.
  */
-import type { ChunkRow } from '../store/reader'
+import type { Passage } from '../store/passage'
 
 export const CONTEXT_CHARS = 600
 
@@ -10,11 +10,11 @@ export interface PassageText {
   before: string
   text: string
   after: string
-  chunk: ChunkRow
+  chunk: Passage
 }
 
 /** The chunk with about `context` characters of the document before and after it; null if it is gone. */
-export function passageInContext(chunks: ChunkRow[], chunkId: string, context = CONTEXT_CHARS): PassageText | null {
+export function passageInContext(chunks: Passage[], chunkId: string, context = CONTEXT_CHARS): PassageText | null {
   const chunk = chunks.find((c) => c.id === chunkId)
   if (!chunk) return null
   const ordered = [...chunks].sort((a, b) => a.start - b.start)
@@ -28,7 +28,7 @@ export function passageInContext(chunks: ChunkRow[], chunkId: string, context = 
  * The document's text between two offsets, as far as chunks cover it. Gaps between chunks are
  * the whitespace the chunker trimmed (between sections, a blank line), so they become one.
  */
-function textBetween(chunks: ChunkRow[], from: number, to: number): string {
+function textBetween(chunks: Passage[], from: number, to: number): string {
   let cursor = Math.max(0, from)
   let out = ''
   for (const chunk of chunks) {

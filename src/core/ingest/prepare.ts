@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
 import { chunkDocument, type ChunkOptions } from '../chunk'
 import type { Embedder } from '../embed/embedder'
-import { emptyChunkColumns, type ChunkColumns } from '../store/schema'
+import { emptyChunkColumns, pushChunk, type ChunkColumns } from '../store/schema'
 import { toSearchText } from '../text/analyze'
 import type { ParsedDocument } from '../types'
 
@@ -29,7 +29,7 @@ export interface PreparedDocument {
  *
  * Each chunk is indexed and embedded together with its context (document title and heading path),
  * so that a passage under "Installing R › On Windows" is found by a question naming either, even
- * when the passage itself never repeats them. The stored `text` stays the bare passage.
+ * when the passage itself never repeats them. The stored passage stays the bare text.
  */
 export async function prepareDocument(
   doc: ParsedDocument,
@@ -44,16 +44,18 @@ export async function prepareDocument(
   for (const chunk of chunks) {
     const context = [title, ...chunk.headings.filter((h) => h !== title), chunk.text].join('\n')
     contexts.push(context)
-    columns.id.push(`${identity.docId}-${identity.hash.slice(0, 12)}-${chunk.ord}`)
-    columns.doc_id.push(identity.docId)
-    columns.doc_hash.push(identity.hash)
-    columns.ord.push(chunk.ord)
-    columns.text.push(chunk.text)
-    columns.search_text.push(toSearchText(context))
-    columns.page.push(chunk.page)
-    columns.headings.push(JSON.stringify(chunk.headings))
-    columns.start.push(chunk.start)
-    columns.end.push(chunk.end)
+    pushChunk(columns, {
+      id: `${identity.docId}-${identity.hash.slice(0, 12)}-${chunk.ord}`,
+      doc_id: identity.docId,
+      doc_hash: identity.hash,
+      ord: chunk.ord,
+      search_text: toSearchText(context),
+      page: chunk.page,
+      headings: JSON.stringify(chunk.headings),
+      start: chunk.start,
+      end: chunk.end,
+      text: chunk.text
+    })
   }
   const dim = embedder.spec.dim
   columns.vectors = new Float32Array(contexts.length * dim)

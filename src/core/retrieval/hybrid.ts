@@ -3,7 +3,8 @@ import type { Table, VectorQuery } from '@lancedb/lancedb'
 import type { Embedder } from '../embed/embedder'
 import { loadLance } from '../store/lance'
 import { asLibraryError, checkEmbedder, type LibraryMeta } from '../store/library'
-import { HIT_COLUMNS, type ChunkRow, type LibraryReader } from '../store/reader'
+import { passageOf, type Passage } from '../store/passage'
+import type { LibraryReader } from '../store/reader'
 import { vectorSearchSettings, type VectorIndexRecord } from '../store/vector-index'
 import type { DocumentRecord } from '../store/schema'
 import { sqlString } from '../store/writer'
@@ -84,9 +85,11 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
     queryVector?.catch(() => undefined)
   }
   if (embedder && meta.embedder) checkEmbedder(meta, embedder.spec)
-  // Document rows (cached; a version check) are fetched while the legs run.
+  // Document rows (cached; a version check) and the passages' layout are fetched while the legs run.
   const documents = reader.documentsById({ settingsRead: true })
   documents.catch(() => undefined)
+  const columns = reader.passageColumns(table)
+  columns.catch(() => undefined)
   const filter = options.docIds?.length ? `doc_id IN (${options.docIds.map((id) => `'${sqlString(id)}'`).join(', ')})` : undefined
 
   const { MatchQuery } = await loadLance()
@@ -129,7 +132,7 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
     (row) => String(row._rowid)
   )
   const docs = await documents
-  const hits = await readWinners(table, fused, k, docs)
+  const hits = await readWinners(table, await columns, fused, k, docs)
   // A semantic embedder's neighbours can be relevant without sharing a word with the question, so
   // with one only an empty result is "no match" and the model judges the rest; keyword-based
   // results must cover enough of the question.
@@ -153,12 +156,21 @@ interface LegRow {
  * chunks of ready documents, at the version the document row names, are visible: a document
  * being written is invisible until its row says it is ready.
  */
-async function readWinners(table: Table, fused: Array<{ item: LegRow; score: number }>, k: number, docs: Map<string, DocumentRecord>): Promise<Hit[]> {
+async function readWinners(table: Table, columns: string[], fused: Array<{ item: LegRow; score: number }>, k: number, docs: Map<string, DocumentRecord>): Promise<Hit[]> {
   const hits: Hit[] = []
   for (let from = 0; from < fused.length && hits.length < k; ) {
     const batch = fused.slice(from, from + (from === 0 ? k : 2 * k))
     from += batch.length
-    const rows = (await table.takeRowIds(batch.map(({ item }) => item._rowid)).select(HIT_COLUMNS).withRowId().toArray()) as Array<ChunkRow & { _rowid: bigint }>
+    const rows = (await table
+      .takeRowIds(batch.map(({ item }) => item._rowid))
+      .select(columns)
+      .withRowId()
+      .toArray()
+      .catch((error: Error) => {
+        // A library written before the packed passage column gets it from its next writer, which
+        // then drops the old text column: a search that chose the old columns just before looks again.
+        throw columns.includes('text') && /No field named text/.test(error.message) ? new MovedRows() : error
+      })) as Array<Record<string, unknown> & { _rowid: bigint }>
     // Row ids are addresses in the table's files: a compaction between the search and this read
     // rewrites them. The search is then run again on the new files.
     if (rows.length !== batch.length) throw new MovedRows()
@@ -166,8 +178,9 @@ async function readWinners(table: Table, fused: Array<{ item: LegRow; score: num
     for (const { item, score } of batch) {
       const row = byRowId.get(String(item._rowid))
       if (!row) throw new MovedRows()
-      const doc = docs.get(row.doc_id)
-      if (doc && doc.status === 'ready' && doc.hash === row.doc_hash && hits.length < k) hits.push(toHit(row, score, doc))
+      const passage = passageOf(row)
+      const doc = docs.get(passage.doc_id)
+      if (doc && doc.status === 'ready' && doc.hash === passage.doc_hash && hits.length < k) hits.push(toHit(passage, score, doc))
     }
   }
   return hits
@@ -195,7 +208,7 @@ export function nearestChunks(table: Table, vector: Float32Array, limit: number,
   return settings ? query.nprobes(settings.nprobes).refineFactor(settings.refineFactor) : query
 }
 
-function toHit(row: ChunkRow, score: number, doc: DocumentRecord): Hit {
+function toHit(row: Passage, score: number, doc: DocumentRecord): Hit {
   return {
     chunkId: row.id,
     docId: row.doc_id,

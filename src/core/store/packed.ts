@@ -20,7 +20,7 @@ export interface PackedChunks {
   layout: Record<PackedPart, [number, number]>
 }
 
-const STRING_COLUMNS = ['id', 'doc_id', 'doc_hash', 'text', 'search_text', 'headings'] as const
+const STRING_COLUMNS = ['id', 'doc_id', 'doc_hash', 'search_text', 'headings', 'passage'] as const
 const INT_COLUMNS = ['ord', 'start', 'end', 'page'] as const
 type StringColumn = (typeof STRING_COLUMNS)[number]
 type IntColumn = (typeof INT_COLUMNS)[number]
@@ -137,18 +137,18 @@ export function packedToArrow(parts: PackedChunks[], dim: number): ArrowTable {
     strings('doc_id'),
     strings('doc_hash'),
     int('ord'),
-    strings('text'),
     strings('search_text'),
     makeData({ type: new Int32(), length, nullCount: nullPages, data: ints('page'), nullBitmap: pageValid }),
     strings('headings'),
     int('start'),
     int('end'),
     makeData({
-      type: schema.fields[10].type as InstanceType<typeof FixedSizeList>,
+      type: schema.fields[9].type as InstanceType<typeof FixedSizeList>,
       length,
       nullCount: 0,
       child: makeData({ type: new Float32(), length: length * dim, data: vectors })
-    })
+    }),
+    strings('passage')
   ]
   const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }))
   return new Table([batch])

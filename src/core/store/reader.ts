@@ -1,24 +1,8 @@
 import type { Connection, Table } from '@lancedb/lancedb'
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, openTableIfExists, readMeta, type LibraryMeta } from './library'
+import { hasPassageColumn, passageColumns, passageOf, type Passage } from './passage'
 import { sqlString } from './writer'
 import type { DocumentRecord } from './schema'
-
-/** The columns a search returns (never the vector: it is large and nobody reads it). */
-export const HIT_COLUMNS = ['id', 'doc_id', 'doc_hash', 'text', 'page', 'headings', 'start', 'end']
-
-/** A chunk row as a search returns it, with LanceDB's `_score` (FTS) or `_distance` (vector). */
-export interface ChunkRow {
-  id: string
-  doc_id: string
-  doc_hash: string
-  text: string
-  page: number | null
-  headings: string
-  start: number
-  end: number
-  _score?: number
-  _distance?: number
-}
 
 /**
  * A read connection to a library. Any number may be open beside the writer; with a read
@@ -31,6 +15,11 @@ export class LibraryReader {
   private documentCache: { version: number; byId: Map<string, DocumentRecord> } | null = null
   /** The library's `rebuiltAt` when the table handles were opened. */
   private rebuiltAt: number | undefined
+  /**
+   * Whether the chunks table has been seen with the packed `passage` column. Once seen it stays:
+   * a migration is one way, and a rebuilt table is created with the column.
+   */
+  private packedSeen = false
 
   private constructor(
     readonly dir: string,
@@ -101,12 +90,22 @@ export class LibraryReader {
     return this.documentCache.byId
   }
 
+  /**
+   * The columns to read a chunk's passage from (see passage.ts): the packed column, or, in a
+   * library not yet migrated to it, the old ones, checked again on each call until it is.
+   */
+  async passageColumns(table: Table): Promise<string[]> {
+    if (!this.packedSeen) this.packedSeen = await hasPassageColumn(table)
+    return passageColumns(this.packedSeen)
+  }
+
   /** The chunks of one document in order (for showing a passage in context). */
-  async chunksOf(docId: string): Promise<ChunkRow[]> {
+  async chunksOf(docId: string): Promise<Passage[]> {
     const table = await this.chunks()
     if (!table) return []
-    const rows = (await table.query().where(`doc_id = '${sqlString(docId)}'`).select(HIT_COLUMNS.concat('ord')).toArray()) as Array<ChunkRow & { ord: number }>
-    return rows.sort((a, b) => a.ord - b.ord)
+    const columns = (await this.passageColumns(table)).concat('ord')
+    const rows = (await table.query().where(`doc_id = '${sqlString(docId)}'`).select(columns).toArray()) as Array<Record<string, unknown> & { ord: number }>
+    return rows.sort((a, b) => a.ord - b.ord).map(passageOf)
   }
 
   /** Counts chunks, optionally of some documents only. */

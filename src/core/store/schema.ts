@@ -1,6 +1,7 @@
 import type { Data, Schema as SchemaType, Table as ArrowTable } from 'apache-arrow'
 import type { DocFormat } from '../types'
 import { arrow } from './arrow'
+import { packPassage, type Passage } from './passage'
 
 const { Field, FixedSizeList, Float32, Float64, Int32, RecordBatch, Schema, Struct, Table, Utf8, makeData, vectorFromArray } = arrow
 
@@ -61,14 +62,29 @@ export interface ChunkColumns {
   doc_id: string[]
   doc_hash: string[]
   ord: number[]
-  text: string[]
   search_text: string[]
   page: Array<number | null>
   /** JSON array of the heading path. */
   headings: string[]
   start: number[]
   end: number[]
+  /** The fields above that a search shows, and the text, packed (see passage.ts). */
+  passage: string[]
   vectors: Float32Array
+}
+
+/** Appends one chunk's row (its vector goes into `vectors`, which the caller sizes). */
+export function pushChunk(columns: ChunkColumns, chunk: Passage & { ord: number; search_text: string }): void {
+  columns.id.push(chunk.id)
+  columns.doc_id.push(chunk.doc_id)
+  columns.doc_hash.push(chunk.doc_hash)
+  columns.ord.push(chunk.ord)
+  columns.search_text.push(chunk.search_text)
+  columns.page.push(chunk.page)
+  columns.headings.push(chunk.headings)
+  columns.start.push(chunk.start)
+  columns.end.push(chunk.end)
+  columns.passage.push(packPassage(chunk))
 }
 
 export function chunkSchema(dim: number): SchemaType {
@@ -77,18 +93,19 @@ export function chunkSchema(dim: number): SchemaType {
     new Field('doc_id', new Utf8(), false),
     new Field('doc_hash', new Utf8(), false),
     new Field('ord', new Int32(), false),
-    new Field('text', new Utf8(), false),
     new Field('search_text', new Utf8(), false),
     new Field('page', new Int32(), true),
     new Field('headings', new Utf8(), false),
     new Field('start', new Int32(), false),
     new Field('end', new Int32(), false),
-    new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false)
+    new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
+    // Last, where migrating a library written before it puts it (see passage.ts).
+    new Field('passage', new Utf8(), false)
   ])
 }
 
 export function emptyChunkColumns(): ChunkColumns {
-  return { id: [], doc_id: [], doc_hash: [], ord: [], text: [], search_text: [], page: [], headings: [], start: [], end: [], vectors: new Float32Array(0) }
+  return { id: [], doc_id: [], doc_hash: [], ord: [], search_text: [], page: [], headings: [], start: [], end: [], passage: [], vectors: new Float32Array(0) }
 }
 
 /** Concatenates column batches (used to gather several documents into one write). */
@@ -99,7 +116,7 @@ export function concatChunkColumns(parts: ChunkColumns[]): ChunkColumns {
   out.vectors = new Float32Array(floats)
   let offset = 0
   for (const part of parts) {
-    for (const key of ['id', 'doc_id', 'doc_hash', 'ord', 'text', 'search_text', 'page', 'headings', 'start', 'end'] as const) {
+    for (const key of ['id', 'doc_id', 'doc_hash', 'ord', 'search_text', 'page', 'headings', 'start', 'end', 'passage'] as const) {
       ;(out[key] as unknown[]).push(...(part[key] as unknown[]))
     }
     out.vectors.set(part.vectors, offset)

@@ -18,6 +18,7 @@ import {
 import { loadLance } from './lance'
 import { maintainVectorIndex } from './vector-index'
 import { chunkColumnsToArrow, packedToArrow, type PackedChunks } from './packed'
+import { migrateToPassages } from './passage'
 import { documentsToArrow, type ChunkColumns, type DocumentRecord } from './schema'
 
 /**
@@ -78,6 +79,8 @@ export class LibraryWriter {
       if (options.rebuild) await writeMeta(dir, { ...meta, embedder, vectorIndex: undefined, rebuiltAt: Date.now() })
       else if (!meta.embedder) await writeMeta(dir, { ...meta, embedder })
       const { chunks, documents } = await openOrCreateTables(db, embedder.dim)
+      // A library written before the packed passage column gets it now, before any row is added.
+      await migrateToPassages(chunks)
       const writer = new LibraryWriter(dir, embedder, db, chunks, documents)
       writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
       if (crashed) {
