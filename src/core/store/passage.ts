@@ -7,9 +7,9 @@ import type { Table } from '@lancedb/lancedb'
  * the document view) and packed together in one string column, `passage`, which is what a search
  * reads for its winners. Reading a row costs LanceDB a read per column, and the winners lie spread
  * over the table's files: at 96,000 chunks, reading 8 winners took 6.4–6.6 ms at p50 and 13–14 ms
- * at p95 from eight columns, 3.6–3.8 and 7–8 ms from one, and whole hybrid searches took about
- * 2 ms less at p50 and 3 ms less at p95 (bench/notes.md). The text, by far the largest field,
- * lives only in `passage`.
+ * at p95 from eight columns, 3.6–3.8 and 7–8 ms from one, and whole hybrid searches took
+ * 1–2.5 ms less at p50 (bench/notes.md). The text, by far the largest field, lives only in
+ * `passage`.
  *
  * Layout: the fields joined by U+001F (the unit separator), text last, so that only the first
  * seven separators are fields' ends and the text may hold anything. No other field can hold one:
