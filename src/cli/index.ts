@@ -8,6 +8,14 @@ import { runCommand } from './commands'
 
 ensureLanceEnvironment()
 
+// Output piped into a command that stops reading early (`documind search ... | head`) is closed
+// under us. Like any Unix tool killed by SIGPIPE, the command then ends at once with status 141,
+// not with a stack trace. (An import stopped this way resumes where it stopped, as after a crash.)
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(128 + 13)
+})
+
 async function main(argv: string[]): Promise<number> {
   let parsed
   try {

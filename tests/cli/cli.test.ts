@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
 import { CORPUS, closedOllamaUrl, tempDir } from '../engine/support'
-import { BUILT, jsonOf, runCli } from './support'
+import { BUILT, jsonOf, runCli, startCli } from './support'
 
 describe.skipIf(!BUILT)('documind CLI', () => {
   let db: string
@@ -75,6 +75,14 @@ describe.skipIf(!BUILT)('documind CLI', () => {
     expect(rm.stdout).toMatch(/removed .*alias\.md/)
     const after = JSON.parse((await runCli(['docs', '--db', db, '--json'])).stdout) as Array<{ id: string }>
     expect(after.some((d) => d.id === alias.id)).toBe(false)
+  })
+
+  it('stops quietly when what reads its output stops first (documind search ... | head)', async () => {
+    const { child, done } = startCli(['search', 'attach a data frame', '--db', db])
+    child.stdout!.destroy()
+    const run = await done
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(141)
   })
 
   it('explains bad usage', async () => {
