@@ -9,44 +9,13 @@ import type { Embedder } from '../../src/core/embed/embedder'
 import { hybridSearch } from '../../src/core/retrieval/hybrid'
 import { readMeta } from '../../src/core/store/library'
 import { LibraryReader } from '../../src/core/store/reader'
-import { emptyChunkColumns, pushChunk, type ChunkColumns, type DocumentRecord } from '../../src/core/store/schema'
 import { VECTOR_INDEX, partitionsFor } from '../../src/core/store/vector-index'
 import { LibraryWriter } from '../../src/core/store/writer'
-import { toSearchText } from '../../src/core/text/analyze'
 import { tempDir } from '../engine/support'
+import { documentBatch } from './batches'
 
 const DOCUMENTS = 40
 const CHUNKS_PER_DOCUMENT = Math.ceil((VECTOR_INDEX.minRows + 200) / DOCUMENTS)
-const WORDS = 'river mountain lantern orchard harbour glacier meadow canyon violin compass beacon quarry tundra lagoon prairie volcano'.split(' ')
-
-/** Chunk `ord` of document `d`: a few words that differ from chunk to chunk, and one word only it has. */
-function chunkText(d: number, ord: number): string {
-  const words = Array.from({ length: 12 }, (_, i) => WORDS[(d * 7 + ord * 3 + i * 5) % WORDS.length])
-  return `${words.join(' ')} marker${d}x${ord}`
-}
-
-async function documentBatch(embedder: Embedder, first: number, count: number): Promise<{ docs: DocumentRecord[]; chunks: ChunkColumns }> {
-  const docs: DocumentRecord[] = []
-  const chunks = emptyChunkColumns()
-  const texts: string[] = []
-  for (let d = first; d < first + count; d++) {
-    const now = Date.now()
-    const hash = `hash-${d}`
-    docs.push({
-      id: `doc-${d}`, path: `/notes/${d}.txt`, name: `${d}.txt`, title: null, format: 'text', size: 1000, mtime: now, hash, status: 'ready',
-      error: null, error_code: null, warnings: '[]', chunk_count: CHUNKS_PER_DOCUMENT, pages: null, created_at: now, updated_at: now
-    })
-    for (let ord = 0; ord < CHUNKS_PER_DOCUMENT; ord++) {
-      const text = chunkText(d, ord)
-      texts.push(text)
-      pushChunk(chunks, { id: `doc-${d}-${ord}`, doc_id: `doc-${d}`, doc_hash: hash, ord, search_text: toSearchText(text), page: null, headings: '[]', start: 0, end: text.length, text })
-    }
-  }
-  const vectors = await embedder.embedDocuments(texts)
-  chunks.vectors = new Float32Array(vectors.length * embedder.spec.dim)
-  vectors.forEach((vector, i) => chunks.vectors.set(vector, i * embedder.spec.dim))
-  return { docs, chunks }
-}
 
 describe('a first import', () => {
   const dir = tempDir()
@@ -58,7 +27,7 @@ describe('a first import', () => {
     try {
       // Two commits, as an import makes several; no index exists until the writer closes.
       for (const first of [0, DOCUMENTS / 2]) {
-        const { docs, chunks } = await documentBatch(embedder, first, DOCUMENTS / 2)
+        const { docs, chunks } = await documentBatch(embedder, first, DOCUMENTS / 2, CHUNKS_PER_DOCUMENT)
         await writer.commit(docs, chunks)
       }
     } finally {
@@ -94,7 +63,7 @@ describe('an import whose writer died before it built the indexes', () => {
     // This writer stands for a process killed after its last commit, while it built the indexes:
     // it is never closed, so its lock still names a writer that is not closing anything.
     const died = await LibraryWriter.open(dir, BUILTIN_SPEC)
-    const { docs, chunks } = await documentBatch(embedder, 0, DOCUMENTS)
+    const { docs, chunks } = await documentBatch(embedder, 0, DOCUMENTS, CHUNKS_PER_DOCUMENT)
     await died.commit(docs, chunks)
     const reader = await LibraryReader.open(dir)
     try {
