@@ -37,6 +37,19 @@ function retrievalTable(result: BenchResult): string {
   return ['| size | chunks | p50 ms | p95 ms | p99 ms | vector recall@10 | exact search ms | indexes |', '|---|---:|---:|---:|---:|---:|---:|---|', ...rows].join('\n')
 }
 
+function laterTable(result: BenchResult): string {
+  const rows = Object.entries(result.later_imports).flatMap(([label, later]) =>
+    later.imports.map((i) => `| ${label} (${later.rows}) | ${i.file} | ${i.chunks} | ${n(i.seconds)} | ${n(i.index_seconds)} | ${n(i.peak_rss_mb)} |`)
+  )
+  return [
+    'Files added one at a time to the library of each size (chunks before the first in brackets), each by `documind ingest FILE --json`, after its searches were measured.',
+    '',
+    '| library | file | chunks | seconds | of which indexes s | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows
+  ].join('\n')
+}
+
 interface Target {
   what: string
   measured: string
@@ -105,6 +118,7 @@ export function renderReport(result: BenchResult): string {
       ''
     )
   }
+  if (Object.keys(result.later_imports).length) lines.push('## Later imports', '', laterTable(result), '')
   if (notes) lines.push(notes, '')
   lines.push(METHOD)
   return lines.join('\n') + '\n'
@@ -133,6 +147,11 @@ const METHOD = `## How it is measured
   warm-up queries. Recall@10 is the vector leg as shipped against exact search; a neighbour
   counts when it is as near as the 10th exact one (the corpus repeats passages). Queries are
   windows of 4–12 words from chunks of the library, drawn by a seeded generator.
+- **Later imports.** At each size, once its searches and answers are measured, three short
+  notes (two passages of the library each) and then one long document (160 passages, more rows
+  than an import leaves outside the indexes, so its import folds them all in) are written from
+  the library's own text and imported one at a time through the built CLI (\`documind ingest FILE
+  --json\`), each in a child process measured like the first import.
 - **Answers.** Time to first token runs from the WebSocket client sending \`chat.ask\` to \`documind
   serve\` to the first \`token\` event arriving, minus the fake server's first-token delay (50 ms).
   Cold start runs from launching \`documind ask\` to the first token on its standard output, minus

@@ -5,8 +5,9 @@
  * (retrieval at 10k chunks only) and writes its report to bench/.work/ instead.
  *
  * Options: --quick  --corpus DIR  --rounds N (import runs per pipeline, median kept)
- *          --phases import,retrieval,answers  --sizes 10k,100k,1m (answers are timed at the
- *          second, or the only, size)  --queries N  --questions N  --report FILE  --keep
+ *          --phases import,retrieval,answers,later  --sizes 10k,100k,1m (answers are timed at
+ *          the second, or the only, size; later imports at each)  --queries N  --questions N
+ *          --report FILE  --keep
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -15,7 +16,8 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { runAnswers, type AnswerFigures } from './answers'
-import { runImports, type ImportFigures, type PipelineName } from './import'
+import { EMBED_MODEL, runImports, type ImportFigures, type PipelineName } from './import'
+import { runLaterImports, type LaterImportFigures } from './later-imports'
 import { startFakeServer } from './lib/fake-server'
 import { loadNow, machineFacts, type MachineFacts } from './lib/machine'
 import { lastJsonLine, runChild, tsNode } from './lib/process-tree'
@@ -43,6 +45,8 @@ export interface BenchResult {
   retrieval: Record<string, (RetrievalFigures & { grow: GrowResult }) | null>
   langchain_search: { rows: number; p50_ms: number; p95_ms: number; p99_ms: number } | null
   answers: (AnswerFigures & { rows: number }) | null
+  /** By size: a few files added to the library after retrieval and answers were measured at it. */
+  later_imports: Record<string, LaterImportFigures>
 }
 
 const log = (line: string): void => {
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       corpus: { type: 'string' },
       rounds: { type: 'string', default: '1' },
-      phases: { type: 'string', default: 'import,retrieval,answers' },
+      phases: { type: 'string', default: 'import,retrieval,answers,later' },
       sizes: { type: 'string' },
       report: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -102,7 +106,7 @@ async function main(): Promise<void> {
   const answering = await startFakeServer(FIRST_TOKEN_DELAY_MS)
   const result: BenchResult = {
     date: new Date().toISOString(), quick, machine, corpus: { dir: corpus, files: size.files, mb: size.bytes / 1e6 },
-    import: null, retrieval: {}, langchain_search: null, answers: null
+    import: null, retrieval: {}, langchain_search: null, answers: null, later_imports: {}
   }
   try {
     if (phases.has('import')) {
@@ -115,7 +119,7 @@ async function main(): Promise<void> {
       }
     }
     const source = result.import?.['documind-ollama'].library
-    if ((phases.has('retrieval') || phases.has('answers')) && source) {
+    if ((phases.has('retrieval') || phases.has('answers') || phases.has('later')) && source) {
       const growing = join(workDir, 'library-growing')
       for (const label of sizes) {
         log(`retrieval: growing the library to ${label} chunks`)
@@ -133,6 +137,12 @@ async function main(): Promise<void> {
         if (phases.has('answers') && label === answersAt) {
           const answers = await runAnswers({ libraryDir: growing, ollamaUrl: answering.url, delayMs: FIRST_TOKEN_DELAY_MS, questions: Number(values.questions ?? (quick ? 10 : 30)), coldRuns: values.questions ? 1 : 3, log })
           result.answers = { ...answers, rows: grow.rows }
+        }
+        if (phases.has('later')) {
+          // Last at each size: the few rows these imports add are a rounding error for the next size's growth.
+          const later = await runLaterImports({ libraryDir: growing, workDir: join(workDir, `later-${label}`), ollamaUrl: fake.url, embedModel: EMBED_MODEL })
+          result.later_imports[label] = later
+          log(`  later imports: ${later.imports.map((i) => `${i.file} ${i.chunks} chunks ${i.seconds.toFixed(1)} s, ${i.peak_rss_mb.toFixed(0)} MB`).join('; ')}`)
         }
       }
     }
@@ -181,6 +191,12 @@ export function summaryLine(result: BenchResult): object {
     ttft_overhead_ms: result.answers ? { p50: round(result.answers.ttft_overhead_ms.p50), p95: round(result.answers.ttft_overhead_ms.p95) } : null,
     cold_start_s: result.answers ? round(result.answers.cold_start_s) : null,
     answers_at_rows: result.answers?.rows ?? null,
+    later_imports: Object.fromEntries(
+      Object.entries(result.later_imports).map(([label, later]) => [
+        label,
+        { rows: later.rows, seconds: later.imports.map((i) => round(i.seconds)), chunks: later.imports.map((i) => i.chunks), peak_rss_mb: round(Math.max(...later.imports.map((i) => i.peak_rss_mb))) }
+      ])
+    ),
     langchain_search_ms: result.langchain_search ? { p50: round(result.langchain_search.p50_ms), p95: round(result.langchain_search.p95_ms), rows: result.langchain_search.rows } : null,
     quick: result.quick,
     corpus_mb: round(result.corpus.mb),

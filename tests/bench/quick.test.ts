@@ -1,7 +1,7 @@
 /**
  * The benchmark end to end, small: every phase of `npm run bench` (both import pipelines, the
  * retrieval library grown through the writer, time to first token through `documind serve`,
- * cold start) on a few files of corpus-mini, checking the one JSON line keeps the fields issue 5
+ * cold start, later imports into the grown library) on a few files of corpus-mini, checking the one JSON line keeps the fields issue 5
  * promises scripts. Needs the build, like the CLI tests.
  */
 import { spawn } from 'node:child_process'
@@ -9,6 +9,7 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { UNINDEXED_ROWS_LEFT } from '../../src/core/store/writer'
 import { BUILT } from '../cli/support'
 
 const MINI = resolve(process.cwd(), '../shared/data/corpus-mini')
@@ -62,6 +63,14 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     expect(retrieval['1k']!.recall_at_10).toBe(1)
     expect(Object.keys(result.ttft_overhead_ms ?? {})).toEqual(['p50', 'p95'])
     expect(result.cold_start_s).toBeGreaterThan(0)
-    expect(await readFile(report, 'utf8')).toMatch(/## Targets \(issue 5\)[\s\S]*## Import[\s\S]*## Retrieval[\s\S]*## Answers/)
+    // Three short notes, then a long document, added one at a time to the grown library.
+    const later = (result.later_imports as Record<string, { rows: number; seconds: number[]; chunks: number[]; peak_rss_mb: number }>)['1k']
+    expect(later.rows).toBe(1000)
+    expect(later.chunks).toHaveLength(4)
+    expect(later.chunks.slice(0, 3).every((chunks) => chunks >= 1 && chunks <= UNINDEXED_ROWS_LEFT / 3)).toBe(true)
+    expect(later.chunks[3]).toBeGreaterThan(UNINDEXED_ROWS_LEFT)
+    expect(later.seconds.every((seconds) => seconds > 0)).toBe(true)
+    expect(later.peak_rss_mb).toBeGreaterThan(0)
+    expect(await readFile(report, 'utf8')).toMatch(/## Targets \(issue 5\)[\s\S]*## Import[\s\S]*## Retrieval[\s\S]*## Answers[\s\S]*## Later imports/)
   }, 300_000)
 })
