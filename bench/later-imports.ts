@@ -4,10 +4,12 @@
  * built CLI, in a process of its own, timed and measured from outside like the first import.
  *
  * The files are written from the library's own passages (real text of the corpus): three short
- * notes of two passages each, added one after another, then one long document of
- * `LONG_PASSAGES` passages, more rows than an import may leave outside the indexes
- * (UNINDEXED_ROWS_LEFT in src/core/store/writer.ts), so that its import folds every left-out row
- * into the indexes: the notes show what a small addition costs, the long one what folding in does.
+ * notes of two passages each, added one after another, then two long documents of
+ * `LONG_PASSAGES` passages, each more rows than an import may leave outside the indexes
+ * (UNINDEXED_ROWS_LEFT in src/core/store/writer.ts), so that each import folds every left-out
+ * row into the indexes. The notes show what a small addition costs; the first long document what
+ * folding in costs when the rows left out are all new; the second what it costs when the
+ * previous fold left a small indexed file, which LanceDB then compacts with the library's.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -19,6 +21,7 @@ import { lastJsonLine, runChild } from './lib/process-tree'
 const CLI = fileURLToPath(new URL('../out/main/cli.js', import.meta.url))
 const NOTES = 3
 const PASSAGES_PER_NOTE = 2
+const LONG_DOCUMENTS = 2
 const LONG_PASSAGES = 160
 
 export interface LaterImport {
@@ -48,10 +51,12 @@ export async function runLaterImports(options: { libraryDir: string; workDir: st
   const db = await connectLibrary(options.libraryDir)
   const table = await db.openTable(CHUNKS_TABLE)
   const rows = await table.countRows()
-  const wanted = NOTES * PASSAGES_PER_NOTE + LONG_PASSAGES
-  // Every fifth passage of the first ones, so that the files do not read as one run of a document.
-  const texts = ((await table.query().select(['passage']).limit(wanted * 5).toArray()) as Array<{ passage: string }>)
-    .filter((_, i) => i % 5 === 0)
+  const wanted = NOTES * PASSAGES_PER_NOTE + LONG_DOCUMENTS * LONG_PASSAGES
+  // Spread over the first passages (every fifth, in a library large enough), so that a file does
+  // not read as one run of a document.
+  const stride = Math.max(1, Math.min(5, Math.floor(rows / wanted)))
+  const texts = ((await table.query().select(['passage']).limit(wanted * stride).toArray()) as Array<{ passage: string }>)
+    .filter((_, i) => i % stride === 0)
     .map((row) => unpackPassage(row.passage).text)
   table.close()
   db.close()
@@ -65,10 +70,13 @@ export async function runLaterImports(options: { libraryDir: string; workDir: st
     await writeFile(file, `# Note ${n + 1}\n\n${texts.slice(n * PASSAGES_PER_NOTE, (n + 1) * PASSAGES_PER_NOTE).join('\n\n')}\n`)
     files.push(file)
   }
-  const long = join(dir, 'long-document.md')
-  const sections = texts.slice(NOTES * PASSAGES_PER_NOTE).map((text, i) => `## Section ${i + 1}\n\n${text}`)
-  await writeFile(long, `# A long document\n\n${sections.join('\n\n')}\n`)
-  files.push(long)
+  for (let n = 0; n < LONG_DOCUMENTS; n++) {
+    const file = join(dir, `long-document-${n + 1}.md`)
+    const from = NOTES * PASSAGES_PER_NOTE + n * LONG_PASSAGES
+    const sections = texts.slice(from, from + LONG_PASSAGES).map((text, i) => `## Section ${i + 1}\n\n${text}`)
+    await writeFile(file, `# Long document ${n + 1}\n\n${sections.join('\n\n')}\n`)
+    files.push(file)
+  }
 
   const imports: LaterImport[] = []
   for (const file of files) {

@@ -148,10 +148,10 @@ const METHOD = `## How it is measured
   counts when it is as near as the 10th exact one (the corpus repeats passages). Queries are
   windows of 4–12 words from chunks of the library, drawn by a seeded generator.
 - **Later imports.** At each size, once its searches and answers are measured, three short
-  notes (two passages of the library each) and then one long document (160 passages, more rows
-  than an import leaves outside the indexes, so its import folds them all in) are written from
-  the library's own text and imported one at a time through the built CLI (\`documind ingest FILE
-  --json\`), each in a child process measured like the first import.
+  notes (two passages of the library each) and then two long documents (160 passages each, more
+  rows than an import leaves outside the indexes, so that each import folds them all in) are
+  written from the library's own text and imported one at a time through the built CLI
+  (\`documind ingest FILE --json\`), each in a child process measured like the first import.
 - **Answers.** Time to first token runs from the WebSocket client sending \`chat.ask\` to \`documind
   serve\` to the first \`token\` event arriving, minus the fake server's first-token delay (50 ms).
   Cold start runs from launching \`documind ask\` to the first token on its standard output, minus
