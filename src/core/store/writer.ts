@@ -32,14 +32,14 @@ const REFRESH_EVERY_ROWS = 200_000
 /**
  * Rows a later import may leave outside the indexes when it closes. Folding rows into the indexes
  * (LanceDB's optimize) costs in proportion to the whole library, not to the rows added: it merges
- * them into the full-text index, and from the second import on it also rewrites the table's
- * files, all of them, with the small files of the previous import (LanceDB compacts every file
- * under a million rows, and never an indexed file with one no index covers yet). Importing a
- * one-line note into a library of 96,000 chunks took 3.5 s, then 9.6-12.6 s each time, peaking at
- * 0.9 GB; into one of 384,000, 5.6 s, then 30-45 s, peaking at 1.3 GB. Rows left out are still found:
- * LanceDB searches them exhaustively, which at 100 such rows made a search 1.9 ms slower at p50
- * (18.3 against 20.2 ms, 96,000 chunks), at 200 4.5 ms and at 400 15 ms. So an import that leaves
- * at most this many rows uncovered closes at once, and the first import past it folds them all in.
+ * them into the full-text index, and when the previous fold left a small indexed file it also
+ * rewrites the library's files with it (LanceDB compacts together the files under a million rows
+ * that the same indexes cover). Importing a one-line note into a library of 96,000 chunks took
+ * 3.5 s, then 9.6-12.6 s each time, peaking at 0.9 GB; into one of 384,000, 5.6 s, then 30-45 s,
+ * peaking at 1.3 GB. Rows left out are still found: LanceDB searches them exhaustively, which at
+ * 100 such rows made a search 1.9 ms slower at p50 (18.3 against 20.2 ms, 96,000 chunks), at 200
+ * 4.5 ms and at 400 15 ms. So an import that leaves at most this many rows uncovered closes at
+ * once, and the first import past it folds them all in (every second fold still rewrites the files).
  */
 export const UNINDEXED_ROWS_LEFT = 100
 
