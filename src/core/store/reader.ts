@@ -1,4 +1,5 @@
 import type { Connection, Table } from '@lancedb/lancedb'
+import { plainRows } from './arrow'
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, openTableIfExists, readMeta, type LibraryMeta } from './library'
 import { hasPassageColumn, passageColumns, passageOf, type Passage } from './passage'
 import { sqlString } from './writer'
@@ -84,8 +85,8 @@ export class LibraryReader {
     if (!table) return new Map()
     const version = await table.version()
     if (this.documentCache?.version !== version) {
-      const rows = (await table.query().toArray()) as DocumentRecord[]
-      this.documentCache = { version, byId: new Map(rows.map((row) => [row.id, { ...row }])) }
+      const rows = plainRows<DocumentRecord>(await table.query().toArrow())
+      this.documentCache = { version, byId: new Map(rows.map((row) => [row.id, row])) }
     }
     return this.documentCache.byId
   }

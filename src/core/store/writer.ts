@@ -15,6 +15,7 @@ import {
   writeMeta,
   writerLock
 } from './library'
+import { plainRows } from './arrow'
 import { loadLance } from './lance'
 import { maintainVectorIndex } from './vector-index'
 import { chunkColumnsToArrow, packedToArrow, type PackedChunks } from './packed'
@@ -144,8 +145,7 @@ export class LibraryWriter {
 
   /** What the library holds, per document: enough to tell whether a file changed since its import. */
   async snapshot(): Promise<Array<Pick<DocumentRecord, 'id' | 'path' | 'size' | 'mtime' | 'hash' | 'status' | 'created_at'>>> {
-    const rows = await this.documents.query().select(['id', 'path', 'size', 'mtime', 'hash', 'status', 'created_at']).toArray()
-    return rows.map((row) => ({ id: row.id, path: row.path, size: row.size, mtime: row.mtime, hash: row.hash, status: row.status, created_at: row.created_at }))
+    return plainRows(await this.documents.query().select(['id', 'path', 'size', 'mtime', 'hash', 'status', 'created_at']).toArrow())
   }
 
   /** Removes documents and all their chunks. */
@@ -171,10 +171,10 @@ export class LibraryWriter {
   /** Deletes chunks that belong to no ready document version: leftovers of a crash. */
   async recover(): Promise<number> {
     const ready = new Set<string>()
-    const docRows = await this.documents.query().select(['id', 'hash', 'status']).toArray()
+    const docRows = plainRows<Pick<DocumentRecord, 'id' | 'hash' | 'status'>>(await this.documents.query().select(['id', 'hash', 'status']).toArrow())
     for (const row of docRows) if (row.status === 'ready') ready.add(`${row.id}\u0000${row.hash}`)
     const orphans = new Map<string, string>()
-    const chunkRows = await this.chunks.query().select(['doc_id', 'doc_hash']).toArray()
+    const chunkRows = plainRows<{ doc_id: string; doc_hash: string }>(await this.chunks.query().select(['doc_id', 'doc_hash']).toArrow())
     for (const row of chunkRows) {
       const key = `${row.doc_id}\u0000${row.doc_hash}`
       if (!ready.has(key)) orphans.set(key, `(doc_id = '${sqlString(row.doc_id)}' AND doc_hash = '${sqlString(row.doc_hash)}')`)
@@ -244,8 +244,8 @@ export class LibraryWriter {
 
   private async documentHashes(): Promise<Map<string, string>> {
     if (!this.hashes) {
-      const rows = await this.documents.query().select(['id', 'hash']).toArray()
-      this.hashes = new Map(rows.map((row) => [row.id as string, row.hash as string]))
+      const rows = plainRows<Pick<DocumentRecord, 'id' | 'hash'>>(await this.documents.query().select(['id', 'hash']).toArrow())
+      this.hashes = new Map(rows.map((row) => [row.id, row.hash]))
     }
     return this.hashes
   }
