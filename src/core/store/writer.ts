@@ -39,10 +39,13 @@ const REFRESH_EVERY_ROWS = 200_000
  * 3.5 s, then 9.6-12.6 s each time, peaking at 0.9 GB; into one of 384,000, 5.6 s, then 30-45 s,
  * peaking at 1.3 GB. Rows left out are still found: LanceDB searches them exhaustively, which at
  * 100 such rows made a search 1.9 ms slower at p50 (18.3 against 20.2 ms, 96,000 chunks), at 200
- * 4.5 ms and at 400 15 ms. So an import that leaves at most this many rows uncovered closes at
- * once, and the first import past it folds them all in (every second fold still rewrites the files).
+ * 4.5 ms and at 400 15 ms; but each import adds a file, and files cost more than rows: 10, 20 and
+ * 30 imports of one row each made it 0.9-1.7, 2.8-3.3 and 4.4-5.1 ms slower, 100 imports 22 ms.
+ * So an import that leaves at most this many rows uncovered (and so at most this many files)
+ * closes at once, and the first import past it folds them all in (every second fold still
+ * rewrites the files).
  */
-export const UNINDEXED_ROWS_LEFT = 100
+export const UNINDEXED_ROWS_LEFT = 20
 
 /**
  * The one writer of a library. Documents are committed whole: all chunks of a document go into the
