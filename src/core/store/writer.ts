@@ -35,9 +35,9 @@ const REFRESH_EVERY_ROWS = 200_000
  * (LanceDB's optimize) costs in proportion to the whole library, not to the rows added: it merges
  * them into the full-text index, and when the library has two indexed files under a million rows
  * (as the previous fold leaves it) it also rewrites them into one (LanceDB compacts together the
- * files under a million rows that the same indexes cover). Importing a one-line note into a library of 96,000 chunks took
- * 3.5 s, then 9.6-12.6 s each time, peaking at 0.9 GB; into one of 384,000, 5.6 s, then 30-45 s,
- * peaking at 1.3 GB. Rows left out are still found: LanceDB searches them exhaustively, which at
+ * files under a million rows that the same indexes cover). Importing a one-line note into a
+ * library of 96,000 chunks took 3.5 s, then 9.6-12.6 s each time, peaking at 0.9 GB; into one of
+ * 384,000, 5.6 s, then 30-45 s, peaking at 1.3 GB. Rows left out are still found: LanceDB searches them exhaustively, which at
  * 100 such rows made a search 1.9 ms slower at p50 (18.3 against 20.2 ms, 96,000 chunks), at 200
  * 4.5 ms and at 400 15 ms; but each import adds a file, and files cost more than rows: 10, 20 and
  * 30 imports of one row each made it 0.9-1.7, 2.8-3.3 and 4.4-5.1 ms slower, 100 imports 22 ms.
