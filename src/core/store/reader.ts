@@ -105,7 +105,7 @@ export class LibraryReader {
     const table = await this.chunks()
     if (!table) return []
     const columns = (await this.passageColumns(table)).concat('ord')
-    const rows = (await table.query().where(`doc_id = '${sqlString(docId)}'`).select(columns).toArray()) as Array<Record<string, unknown> & { ord: number }>
+    const rows = plainRows<Record<string, unknown> & { ord: number }>(await table.query().where(`doc_id = '${sqlString(docId)}'`).select(columns).toArrow())
     return rows.sort((a, b) => a.ord - b.ord).map(passageOf)
   }
 
