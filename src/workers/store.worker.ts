@@ -4,7 +4,7 @@
  * with their stable code, because an Error thrown across threads loses its fields.
  */
 import type { EmbedderSpec } from '../core/embed/embedder'
-import { LibraryWriter } from '../core/store/writer'
+import { LibraryWriter, type KnownDocument } from '../core/store/writer'
 import type { PackedChunks } from '../core/store/packed'
 import type { DocumentRecord } from '../core/store/schema'
 import { toWriterResult, type WriterResult } from '../core/store/writer-protocol'
@@ -30,9 +30,9 @@ export function commit(task: { docs: DocumentRecord[]; chunks: PackedChunks[] })
   return toWriterResult(() => current().commit(task.docs, task.chunks))
 }
 
-/** The library's documents (id, path, size, mtime, hash, status), for telling changed files apart. */
-export async function snapshot(): Promise<Awaited<ReturnType<LibraryWriter['snapshot']>>> {
-  return current().snapshot()
+/** The library's rows an import of these files needs (see `LibraryWriter.known`). */
+export async function known(task: { docIds: string[]; sizes: number[] }): Promise<KnownDocument[]> {
+  return current().known(task.docIds, task.sizes)
 }
 
 export function remove(task: { docIds: string[] }): Promise<WriterResult> {

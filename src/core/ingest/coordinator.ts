@@ -7,12 +7,13 @@ import type { EmbedderSpec } from '../embed/embedder'
 import { libraryPaths } from '../store/library'
 import type { PackedChunks } from '../store/packed'
 import type { DocumentRecord } from '../store/schema'
+import type { KnownDocument } from '../store/writer'
 import { unwrapWriterResult, type WriterResult } from '../store/writer-protocol'
 import type { ParseFailureCode } from '../types'
 import type { FileOutcome, IngestEvent, IngestSummary } from './events'
 import { IngestJournal, type QueuedFile } from './journal'
 import { documentId } from './prepare'
-import { duplicateReason, formatBytes, type DuplicateAnswer, type PreviousVersion, type ProcessFileResult, type ProcessFileTask, type TaskMessage } from './process'
+import { duplicateReason, formatBytes, type DuplicateAnswer, type ProcessFileResult, type ProcessFileTask, type TaskMessage } from './process'
 import { walkPaths } from './walk'
 
 export interface IngestPools {
@@ -85,9 +86,6 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
   const journal = await IngestJournal.open(libraryPaths(options.libraryDir).journal)
   await store('open', { dir: options.libraryDir, embedder: options.embedderSpec })
   try {
-    const known = await knownDocuments(pools.store)
-    const readyByHash = new Map<string, string>()
-    for (const doc of known.values()) if (doc.status === 'ready') readyByHash.set(doc.hash, doc.path)
 
     // 1. Walk what the user gave into the queue.
     const walked: QueuedFile[] = []
@@ -101,6 +99,19 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     // Largest files first: a long file started last would keep one thread busy while the others
     // have nothing left to do, so the whole import would wait for it.
     const queue = journal.pending().sort((a, b) => b.size - a.size)
+    // What the library knows of these files (their previous versions, and the documents they could be copies of).
+    const known = new Map<string, KnownDocument>()
+    const readyByHash = new Map<string, string>()
+    const sizesLookedUp = new Set<number>()
+    const lookUp = async (docIds: string[], sizes: number[]): Promise<void> => {
+      const rows = (await pools.store.run({ docIds, sizes }, { name: 'known' })) as KnownDocument[]
+      for (const size of sizes) sizesLookedUp.add(size)
+      for (const row of rows) {
+        known.set(row.id, row)
+        if (row.status === 'ready' && !readyByHash.has(row.hash)) readyByHash.set(row.hash, row.path)
+      }
+    }
+    await lookUp(queue.map((file) => documentId(file.path)), [...new Set(queue.map((file) => file.size))])
     let filesTotal = queue.length + summary.skipped + summary.failed
     let bytesTotal = queue.reduce((sum, file) => sum + file.size, 0)
     emit({ type: 'queued', filesTotal, bytesTotal })
@@ -284,6 +295,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
         embedderFailure ??= embedderStopped(options.embedder, result)
         return null
       }
+      // A file that changed since it was queued may now be a copy of a document of another size.
+      if (!sizesLookedUp.has(result.record.size)) await lookUp([], [result.record.size])
       const duplicateOf = readyByHash.get(result.record.hash)
       if (duplicateOf && duplicateOf !== file.path) {
         return { file, outcome: 'skipped', reason: duplicateReason(duplicateOf) }
@@ -352,12 +365,6 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
   }
   summary.seconds = (performance.now() - started) / 1000
   return summary
-}
-
-/** The documents the library already has, by id, from the store worker's connection. */
-async function knownDocuments(store: Piscina): Promise<Map<string, PreviousVersion & { path: string; created_at: number }>> {
-  const rows = (await store.run({}, { name: 'snapshot' })) as Array<PreviousVersion & { id: string; path: string; created_at: number }>
-  return new Map(rows.map((row) => [row.id, row]))
 }
 
 /** The error that stops an import whose embedder cannot embed, saying what to do. */

@@ -47,6 +47,12 @@ const REFRESH_EVERY_ROWS = 200_000
  */
 export const UNINDEXED_ROWS_LEFT = 20
 
+/** Document ids and sizes up to which `known` looks rows up with a filter instead of reading every row. */
+const KNOWN_BY_FILTER = 1_000
+
+/** A document row as an import needs it (see `LibraryWriter.known`). */
+export type KnownDocument = Pick<DocumentRecord, 'id' | 'path' | 'size' | 'mtime' | 'hash' | 'status' | 'created_at'>
+
 /**
  * The one writer of a library. Documents are committed whole: all chunks of a document go into the
  * chunks table in one LanceDB commit (atomic), then its row in `documents` says it is ready, then
@@ -64,8 +70,14 @@ export class LibraryWriter {
    * row, which at 100,000 chunks takes seconds a question.
    */
   private indexesInDoubt = false
-  /** The content hash of every document row, by id, kept in step with the table (loaded on first use). */
-  private hashes: Map<string, string> | null = null
+  /**
+   * Content hashes of document rows by id, kept in step with the table: of every row once
+   * `allHashes`, otherwise of the rows among `hashesOf` (ids looked up, found or not). A small
+   * import looks up only its own files' rows (see `known`).
+   */
+  private hashes = new Map<string, string>()
+  private allHashes = false
+  private readonly hashesOf = new Set<string>()
 
   private constructor(
     readonly dir: string,
@@ -126,7 +138,7 @@ export class LibraryWriter {
         this.rowsSinceRefresh += rows
       }
       if (docs.length > 0) {
-        const hashes = await this.documentHashes()
+        const hashes = await this.hashesFor(docs.map((doc) => doc.id))
         const replacing = docs.filter((doc) => hashes.has(doc.id))
         // New documents are appended, and only documents whose row held another hash can have
         // chunks of another version to delete: a fresh import no longer scans the chunks table
@@ -138,7 +150,10 @@ export class LibraryWriter {
           .filter((doc) => hashes.get(doc.id) !== doc.hash)
           .map((doc) => `(doc_id = '${sqlString(doc.id)}' AND doc_hash != '${sqlString(doc.hash)}')`)
         for (let i = 0; i < stale.length; i += 200) await this.chunks.delete(stale.slice(i, i + 200).join(' OR '))
-        for (const doc of docs) hashes.set(doc.id, doc.hash)
+        for (const doc of docs) {
+          hashes.set(doc.id, doc.hash)
+          this.hashesOf.add(doc.id)
+        }
       }
       if (this.rowsSinceRefresh >= REFRESH_EVERY_ROWS) await this.refreshIndexes()
     } catch (error) {
@@ -146,9 +161,32 @@ export class LibraryWriter {
     }
   }
 
-  /** What the library holds, per document: enough to tell whether a file changed since its import. */
-  async snapshot(): Promise<Array<Pick<DocumentRecord, 'id' | 'path' | 'size' | 'mtime' | 'hash' | 'status' | 'created_at'>>> {
-    return plainRows(await this.documents.query().select(['id', 'path', 'size', 'mtime', 'hash', 'status', 'created_at']).toArrow())
+  /**
+   * What an import of some files needs to know of the library: the rows of the documents `docIds`
+   * (any status: enough to tell whether a file changed since its import), and the ready documents
+   * of `sizes` (a copy of a document has its size). A few files are looked up with a filter;
+   * reading every row instead cost 0.15-0.36 s at 34,728 documents, and handing them to the
+   * coordinator 0.2 s more, for a one-note import.
+   */
+  async known(docIds: string[], sizes: number[]): Promise<KnownDocument[]> {
+    const ids = new Set(docIds)
+    const ready = new Set(sizes)
+    const columns = ['id', 'path', 'size', 'mtime', 'hash', 'status', 'created_at']
+    if (ids.size + ready.size > KNOWN_BY_FILTER) {
+      const rows = plainRows<KnownDocument>(await this.documents.query().select(columns).toArrow())
+      this.hashes = new Map(rows.map((row) => [row.id, row.hash]))
+      this.allHashes = true
+      return rows.filter((row) => ids.has(row.id) || (row.status === 'ready' && ready.has(row.size)))
+    }
+    const where: string[] = []
+    if (ids.size) where.push(`id IN (${[...ids].map((id) => `'${sqlString(id)}'`).join(', ')})`)
+    if (ready.size) where.push(`(status = 'ready' AND size IN (${[...ready].map((size) => String(size)).join(', ')}))`)
+    const rows = where.length ? plainRows<KnownDocument>(await this.documents.query().where(where.join(' OR ')).select(columns).toArrow()) : []
+    if (!this.allHashes) {
+      for (const id of ids) this.hashesOf.add(id)
+      for (const row of rows) if (ids.has(row.id)) this.hashes.set(row.id, row.hash)
+    }
+    return rows
   }
 
   /** Removes documents and all their chunks. */
@@ -161,14 +199,15 @@ export class LibraryWriter {
       await this.chunks.delete(`doc_id IN (${list})`)
       await this.documents.delete(`id IN (${list})`)
     }
-    for (const id of docIds) this.hashes?.delete(id)
+    for (const id of docIds) this.hashes.delete(id)
   }
 
   /** Removes every document and chunk (the first step of a re-index with another embedder). */
   async clear(): Promise<void> {
     await this.chunks.delete('true')
     await this.documents.delete('true')
-    this.hashes?.clear()
+    this.hashes.clear()
+    this.allHashes = true
   }
 
   /** Deletes chunks that belong to no ready document version: leftovers of a crash. */
@@ -245,10 +284,12 @@ export class LibraryWriter {
     }
   }
 
-  private async documentHashes(): Promise<Map<string, string>> {
-    if (!this.hashes) {
+  /** The hashes of document rows, covering at least `ids` (all rows are read unless they were looked up). */
+  private async hashesFor(ids: string[]): Promise<Map<string, string>> {
+    if (!this.allHashes && ids.some((id) => !this.hashesOf.has(id))) {
       const rows = plainRows<Pick<DocumentRecord, 'id' | 'hash'>>(await this.documents.query().select(['id', 'hash']).toArrow())
       this.hashes = new Map(rows.map((row) => [row.id, row.hash]))
+      this.allHashes = true
     }
     return this.hashes
   }
