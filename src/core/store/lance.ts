@@ -26,11 +26,11 @@ export function loadLance(): Promise<LanceModule> {
  * - `LANCE_DEFAULT_IO_BUFFER_SIZE` and `LANCE_DEFAULT_BATCH_SIZE`: a scan queues up to 2 GiB of
  *   reads ahead of its consumer (a default sized for cloud storage, which a local disk fills) in
  *   batches of 8,192 rows. Building the vector index scans every vector that way: at 383,948
- *   chunks it peaked the process at 1.15 GB with the defaults and at 0.72 GB with 64 MiB and
- *   1,024 rows, in the same time (22-24 s); a fold that compacts a 96,000-chunk library at
- *   0.92-0.93 GB against 0.53-0.63 GB, one of 384,000 at 1.22-1.27 GB against 1.06-1.09 GB. Whole
- *   imports of the benchmark corpus were no slower (67.0 and 67.3 s against 70.4 and 78.6 s) and
- *   searches no slower (bench/notes.md, "Import").
+ *   chunks it peaked the process at 1.06-1.15 GB with the defaults and 0.72-0.76 GB with 64 MiB
+ *   and 1,024 rows, in the same 22-24 s. A fold that compacts a 96,000-chunk library peaked at
+ *   0.92-0.93 GB in 9.4-10.7 s against 0.53-0.63 GB in 10.7-13.3 s; one of 384,000 at 1.22-1.27
+ *   GB in 25-30 s against 1.06-1.09 GB in 22-24 s (two rounds each). Whole imports of the
+ *   benchmark corpus and searches were no slower (bench/notes.md, "Later imports").
  */
 export const LANCE_ENVIRONMENT = {
   LANCE_CPU_THREADS: '2',
