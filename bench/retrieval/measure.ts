@@ -12,9 +12,9 @@
 import { performance } from 'node:perf_hooks'
 import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retrieval/hybrid'
-import { unpackPassage } from '../../src/core/store/passage'
 import { LibraryReader } from '../../src/core/store/reader'
-import { percentile, seededRandom } from '../lib/stats'
+import { queriesFrom } from '../lib/queries'
+import { percentile } from '../lib/stats'
 
 export interface RetrievalFigures {
   rows: number
@@ -31,21 +31,6 @@ export interface RetrievalFigures {
 
 const WARM_UP = 10
 const K = 8
-
-async function queriesFrom(reader: LibraryReader, count: number, seed: number): Promise<string[]> {
-  const table = (await reader.chunks())!
-  const rows = (await table.query().select(['passage']).limit(50_000).toArray()).map((row) => unpackPassage(row.passage as string))
-  const random = seededRandom(seed)
-  const queries: string[] = []
-  while (queries.length < count) {
-    const words = String(rows[Math.floor(random() * rows.length)].text).split(/\s+/).filter(Boolean)
-    if (words.length < 4) continue
-    const length = 4 + Math.floor(random() * 9)
-    const start = Math.floor(random() * Math.max(1, words.length - length))
-    queries.push(words.slice(start, start + length).join(' '))
-  }
-  return queries
-}
 
 function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0

@@ -86,7 +86,6 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
   const journal = await IngestJournal.open(libraryPaths(options.libraryDir).journal)
   await store('open', { dir: options.libraryDir, embedder: options.embedderSpec })
   try {
-
     // 1. Walk what the user gave into the queue.
     const walked: QueuedFile[] = []
     for await (const entry of walkPaths(paths, signal)) {
