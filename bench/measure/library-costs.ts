@@ -7,9 +7,10 @@
  *     each (copies of its first rows; each write is a file of its own, as a small import leaves
  *     it), up to each count in turn, and times hybrid search after each step. `--writes 0,1
  *     --rows 400` puts 400 rows in one file instead.
- *   tsx bench/measure/library-costs.ts indexes LIBRARY fts|vector|both
- *     Rebuilds the library's full-text index, vector index or both at once, in place (use a copy),
- *     as a first import builds them, and prints the time and the process's peak RSS.
+ *   tsx bench/measure/library-costs.ts indexes LIBRARY fts|vector|both|sequential
+ *     Rebuilds the library's full-text index, vector index, both at once (as a first import builds
+ *     them) or both one after the other, in place (use a copy), and prints the time and the
+ *     process's peak RSS.
  *   tsx bench/measure/library-costs.ts documents LIBRARY [--rounds 3]
  *     Copies every document row out of LanceDB through `toArray()`'s row proxies and by column
  *     (`plainRows`), alternated.
@@ -70,7 +71,7 @@ async function outside(source: string, ollamaUrl: string): Promise<void> {
 }
 
 async function indexes(dir: string, which: string): Promise<void> {
-  if (!['fts', 'vector', 'both'].includes(which)) throw new Error('indexes: say fts, vector or both')
+  if (!['fts', 'vector', 'both', 'sequential'].includes(which)) throw new Error('indexes: say fts, vector, both or sequential')
   const db = await connectLibrary(dir)
   const table = await db.openTable(CHUNKS_TABLE)
   const { Index } = await loadLance()
@@ -89,7 +90,10 @@ async function indexes(dir: string, which: string): Promise<void> {
   }
   if (which === 'fts') await fullText()
   else if (which === 'vector') await vector()
-  else await Promise.all([fullText(), vector()])
+  else if (which === 'sequential') {
+    await fullText()
+    await vector()
+  } else await Promise.all([fullText(), vector()])
   print({ indexes: which, rows, seconds: round((performance.now() - started) / 1000), peak_rss_mb: peakRssMb(), peak_rss_before_mb: before })
 }
 
@@ -110,7 +114,7 @@ if (mode === 'outside' && library && third) await outside(library, third)
 else if (mode === 'indexes' && library && third) await indexes(library, third)
 else if (mode === 'documents' && library) await documents(library)
 else {
-  process.stderr.write('usage: tsx bench/measure/library-costs.ts outside LIBRARY OLLAMA_URL | indexes LIBRARY fts|vector|both | documents LIBRARY (see the file)\n')
+  process.stderr.write('usage: tsx bench/measure/library-costs.ts outside LIBRARY OLLAMA_URL | indexes LIBRARY fts|vector|both|sequential | documents LIBRARY (see the file)\n')
   process.exitCode = 2
 }
 process.exit()

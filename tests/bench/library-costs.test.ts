@@ -3,11 +3,13 @@
  * the benchmark does not, on a small library: each mode runs and prints what it promises.
  */
 import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUILTIN_SPEC, createEmbedder } from '../../src/core/embed/choice'
 import { LibraryWriter } from '../../src/core/store/writer'
-import { tempDir } from '../engine/support'
 import { documentBatch } from '../library/batches'
 
 const run = promisify(execFile)
@@ -18,7 +20,8 @@ async function measure(...args: string[]): Promise<Array<Record<string, unknown>
 }
 
 describe('bench/measure/library-costs.ts', () => {
-  const dir = tempDir()
+  const dir = mkdtempSync(join(tmpdir(), 'documind-costs-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   beforeAll(async () => {
     const writer = await LibraryWriter.open(dir, BUILTIN_SPEC)
