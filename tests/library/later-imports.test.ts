@@ -40,6 +40,11 @@ describe('later imports into an indexed library', () => {
     return { rows: await table.countRows(), fts: await unindexed('FTS'), vector: await unindexed('IvfRq') }
   }
 
+  /** Files of the documents table: a small import leaves its rows in one of their own until the fold. */
+  async function documentFiles(): Promise<number> {
+    return (await (await reader.documentsTableOrNull())!.stats()).fragmentStats.numFragments
+  }
+
   /** The chunk the vector leg puts first for the embedding of chunk `ord` of document `d`'s own text. */
   async function nearestTo(d: number, ord: number): Promise<string> {
     const meta = await readMeta(dir)
@@ -59,9 +64,11 @@ describe('later imports into an indexed library', () => {
     const before = await uncovered()
     expect(before.fts).toBe(0)
     expect(before.vector).toBe(0)
+    expect(await documentFiles()).toBe(1)
 
     await importDocuments(1000, 1, 3)
     expect(await uncovered()).toEqual({ rows: before.rows + 3, fts: 3, vector: 3 })
+    expect(await documentFiles()).toBe(2)
     const result = await hybridSearch(reader, embedder, 'marker1000x1 lantern', { k: 3 })
     expect(result.hits[0].chunkId).toBe('doc-1000-1')
     expect(await nearestTo(1000, 2)).toBe('doc-1000-2')
@@ -69,6 +76,7 @@ describe('later imports into an indexed library', () => {
     // A second small import adds to them while they stay few.
     await importDocuments(1001, 2, 5)
     expect(await uncovered()).toEqual({ rows: before.rows + 13, fts: 13, vector: 13 })
+    expect(await documentFiles()).toBe(3)
     expect((await hybridSearch(reader, embedder, 'marker1002x4 lantern', { k: 3 })).hits[0].chunkId).toBe('doc-1002-4')
   })
 
@@ -77,6 +85,7 @@ describe('later imports into an indexed library', () => {
     expect(before.fts).toBeGreaterThan(0)
     await importDocuments(2000, 1, UNINDEXED_ROWS_LEFT - before.fts + 1)
     expect(await uncovered()).toEqual({ rows: before.rows + UNINDEXED_ROWS_LEFT - before.fts + 1, fts: 0, vector: 0 })
+    expect(await documentFiles()).toBe(1)
     for (const [d, ord] of [[1000, 1], [1002, 4], [2000, 0], [17, 42]]) {
       expect((await hybridSearch(reader, embedder, `marker${d}x${ord} lantern`, { k: 3 })).hits[0].chunkId).toBe(`doc-${d}-${ord}`)
       expect(await nearestTo(d, ord)).toBe(`doc-${d}-${ord}`)
