@@ -26,10 +26,10 @@ import { parseArgs } from 'node:util'
 import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import { hybridSearch } from '../../src/core/retrieval/hybrid'
 import { plainRows } from '../../src/core/store/arrow'
-import { loadLance } from '../../src/core/store/lance'
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, readMeta, writeMeta } from '../../src/core/store/library'
 import { LibraryReader } from '../../src/core/store/reader'
 import { maintainVectorIndex } from '../../src/core/store/vector-index'
+import { buildFullTextIndex } from '../../src/core/store/writer'
 import { queriesFrom } from '../lib/queries'
 import { percentile, round } from '../lib/stats'
 
@@ -74,7 +74,6 @@ async function indexes(dir: string, which: string): Promise<void> {
   if (!['fts', 'vector', 'both', 'sequential'].includes(which)) throw new Error('indexes: say fts, vector, both or sequential')
   const db = await connectLibrary(dir)
   const table = await db.openTable(CHUNKS_TABLE)
-  const { Index } = await loadLance()
   for (const index of await table.listIndices()) {
     const isFts = index.columns.includes('search_text')
     if ((which !== 'vector' && isFts) || (which !== 'fts' && !isFts)) await table.dropIndex(index.name)
@@ -82,8 +81,7 @@ async function indexes(dir: string, which: string): Promise<void> {
   const rows = await table.countRows()
   const before = peakRssMb()
   const started = performance.now()
-  // The full-text index as the writer builds it (writer.ts, buildFullTextIndex).
-  const fullText = () => table.createIndex('search_text', { config: Index.fts({ withPosition: false, stem: true, removeStopWords: true, lowercase: true, asciiFolding: true }), replace: true })
+  const fullText = () => buildFullTextIndex(table)
   const vector = async () => {
     const record = await maintainVectorIndex(table, rows, undefined)
     await writeMeta(dir, { ...(await readMeta(dir)), vectorIndex: record })

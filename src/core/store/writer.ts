@@ -233,7 +233,10 @@ export class LibraryWriter {
   async refreshIndexes(): Promise<void> {
     const cleanupOlderThan = cleanupCutoff()
     if (this.hasFtsIndex) await this.chunks.optimize({ cleanupOlderThan })
-    else if ((await this.chunks.countRows()) > 0) await this.buildFullTextIndex()
+    else if ((await this.chunks.countRows()) > 0) {
+      await buildFullTextIndex(this.chunks)
+      this.hasFtsIndex = true
+    }
     await this.documents.optimize({ cleanupOlderThan })
     this.rowsSinceRefresh = 0
   }
@@ -295,17 +298,17 @@ export class LibraryWriter {
     }
     return this.hashes
   }
+}
 
-  private async buildFullTextIndex(): Promise<void> {
-    const { Index } = await loadLance()
-    // Positions are not stored: user text is always matched as terms (MatchQuery), never phrases,
-    // and the index is about half the size without them.
-    await this.chunks.createIndex('search_text', {
-      config: Index.fts({ withPosition: false, stem: true, removeStopWords: true, lowercase: true, asciiFolding: true }),
-      replace: true
-    })
-    this.hasFtsIndex = true
-  }
+/** Builds (or replaces) the chunks table's full-text index over `search_text`, as the writer does. */
+export async function buildFullTextIndex(chunks: Table): Promise<void> {
+  const { Index } = await loadLance()
+  // Positions are not stored: user text is always matched as terms (MatchQuery), never phrases,
+  // and the index is about half the size without them.
+  await chunks.createIndex('search_text', {
+    config: Index.fts({ withPosition: false, stem: true, removeStopWords: true, lowercase: true, asciiFolding: true }),
+    replace: true
+  })
 }
 
 /** Versions of a table older than this are deleted when it is optimized (a reader may still be on a recent one). */
