@@ -14,6 +14,7 @@ import type { FileOutcome, IngestEvent, IngestSummary } from './events'
 import { IngestJournal, type QueuedFile } from './journal'
 import { documentId } from './prepare'
 import { duplicateReason, formatBytes, type DuplicateAnswer, type ProcessFileResult, type ProcessFileTask, type TaskMessage } from './process'
+import { ContentOwners } from './owners'
 import { walkPaths } from './walk'
 
 export interface IngestPools {
@@ -61,6 +62,8 @@ interface Finished {
   code?: ParseFailureCode
   warnings?: string[]
   again?: boolean
+  /** The document whose library version goes: its file is now skipped. */
+  stale?: string
 }
 
 /**
@@ -95,22 +98,23 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       if (walked.length >= 1000) await journal.add(walked.splice(0))
     }
     await journal.add(walked)
-    // Largest files first: a long file started last would keep one thread busy while the others
-    // have nothing left to do, so the whole import would wait for it.
-    const queue = journal.pending().sort((a, b) => b.size - a.size)
-    // What the library knows of these files (their previous versions, and the documents they could be copies of).
+    const queue = journal.pending()
+    // What the library knows of these files: their previous versions, and the documents they could be copies of.
     const known = new Map<string, KnownDocument>()
-    const readyByHash = new Map<string, string>()
+    const owners = new ContentOwners()
+    const queued = new Set(queue.map((file) => file.path))
     const sizesLookedUp = new Set<number>()
     const lookUp = async (docIds: string[], sizes: number[]): Promise<void> => {
       const rows = (await pools.store.run({ docIds, sizes }, { name: 'known' })) as KnownDocument[]
       for (const size of sizes) sizesLookedUp.add(size)
-      for (const row of rows) {
-        known.set(row.id, row)
-        if (row.status === 'ready' && !readyByHash.has(row.hash)) readyByHash.set(row.hash, row.path)
-      }
+      for (const row of rows) known.set(row.id, row)
+      owners.learn(rows, queued)
     }
     await lookUp(queue.map((file) => documentId(file.path)), [...new Set(queue.map((file) => file.size))])
+    // Files the library has come first, so that a copy of one is read after it (see ContentOwners).
+    // Then the largest files: a long file started last would keep one thread busy while the others
+    // have nothing left to do, so the whole import would wait for it.
+    queue.sort((a, b) => Number(owners.isQueued(b.path)) - Number(owners.isQueued(a.path)) || b.size - a.size)
     let filesTotal = queue.length + summary.skipped + summary.failed
     let bytesTotal = queue.reduce((sum, file) => sum + file.size, 0)
     emit({ type: 'queued', filesTotal, bytesTotal })
@@ -178,9 +182,11 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       writing = writing.then(async () => {
         const chunks = items.flatMap((item) => (item.chunks ? [item.chunks] : []))
         const docs = items.flatMap((item) => (item.record ? [item.record] : []))
+        const stale = items.flatMap((item) => (item.stale ? [item.stale] : []))
+        if (stale.length) await store('remove', { docIds: stale })
         if (docs.length || chunks.length) await store('commit', { docs, chunks }, chunks.map((part) => part.buffer))
         bufferedChunks -= chunks.reduce((sum, part) => sum + part.count, 0)
-        for (const item of items) if (item.record?.status === 'ready') readyByHash.set(item.record.hash, item.file.path)
+        for (const item of items) if (item.record?.status === 'ready') owners.wrote(item.file.path, item.record.hash)
         await journal.done(items.map((item) => item.file.path))
         finish(items)
         // A file that keeps changing (a log being written) is read at most three times; the last
@@ -218,8 +224,6 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       }
     }
 
-    /** Content being read right now, by hash: the first file claims it, and copies wait for its outcome. */
-    const claims = new Map<string, { path: string; indexed: Promise<boolean> }>()
     /** A file may be a copy of another only if some other file (queued or imported) has its size. */
     const sizes = new Map<number, number>()
     for (const file of queue) sizes.set(file.size, (sizes.get(file.size) ?? 0) + 1)
@@ -231,7 +235,9 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       const previous = known.get(docId) ?? null
       const { port1: port, port2: workerPort } = new MessageChannel()
       const task: ProcessFileTask = {
-        path: file.path, docId, previous, embedder: options.embedder, maxBytes, port: workerPort, askDuplicate: (sizes.get(file.size) ?? 0) > 1
+        path: file.path, docId, previous, embedder: options.embedder, maxBytes, port: workerPort,
+        // A file the library has asks too, if it changed: that is when its old content leaves.
+        askDuplicate: (sizes.get(file.size) ?? 0) > 1 || owners.isQueued(file.path)
       }
       const limit = Math.ceil(timeoutFor(file.size))
       const timeout = new AbortController()
@@ -242,23 +248,17 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
         clearTimeout(timer)
         if (running) timer = setTimeout(() => timeout.abort(new Error('timed out')), limit)
       }
-      const mine: { hash: string; settle: (indexed: boolean) => void } = { hash: '', settle: () => undefined }
+      // The file's content differs from what the library has of it: that old content leaves, and
+      // the new one is either held by another file or claimed by this one until its outcome.
       const copyOf = async (hash: string): Promise<string | null> => {
-        for (;;) {
-          const ready = readyByHash.get(hash)
-          if (ready && ready !== file.path) return ready
-          const claim = claims.get(hash)
-          if (!claim || claim.path === file.path) {
-            claims.set(hash, { path: file.path, indexed: new Promise((resolve) => (mine.settle = resolve)) })
-            mine.hash = hash
-            return null
-          }
+        owners.release(file.path)
+        const original = await owners.ownerOf(hash, file.path, async (outcome) => {
           runClock(false)
-          const indexed = await claim.indexed
+          await outcome
           runClock(true)
-          if (indexed) return claim.path
-          // The original failed: this copy may claim the content and try itself.
-        }
+        })
+        if (original === null) owners.claim(file.path, hash)
+        return original
       }
       port.on('message', (message: TaskMessage) => {
         if (message.type === 'started') runClock(true)
@@ -269,6 +269,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       })
       const taskSignal = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal
       let result: ProcessFileResult | null = null
+      owners.reading(file.path)
       try {
         result = (await pools.ingest.run(task, { signal: taskSignal, transferList: [workerPort] })) as ProcessFileResult
       } catch (error) {
@@ -282,13 +283,13 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       } finally {
         runClock(false)
         port.close()
-        const indexed = result?.kind === 'indexed'
-        // An indexed original stays claimed (its copies are duplicates until it is written and known as ready).
-        if (mine.hash && !indexed) claims.delete(mine.hash)
-        mine.settle(indexed)
+        // An indexed file holds its content from now on: its copies are skipped, though it is not written yet.
+        owners.settle(file.path, result?.kind === 'unchanged' ? (previous?.hash ?? null) : result?.kind === 'indexed' ? result.record.hash : null)
       }
       if (result.kind === 'unchanged') return { file, outcome: 'unchanged' }
-      if (result.kind === 'skipped') return { file, outcome: 'skipped', reason: result.reason }
+      // A file the library has that is now skipped (a copy of another) leaves the library with its old content.
+      const stale = previous?.status === 'ready' ? docId : undefined
+      if (result.kind === 'skipped') return { file, outcome: 'skipped', reason: result.reason, stale }
       if (result.kind === 'failed') return { file, outcome: 'failed', code: result.code, reason: result.reason, record: withCreated(result.record, previous) }
       if (result.kind === 'embedder-failed') {
         embedderFailure ??= embedderStopped(options.embedder, result)
@@ -296,9 +297,10 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       }
       // A file that changed since it was queued may now be a copy of a document of another size.
       if (!sizesLookedUp.has(result.record.size)) await lookUp([], [result.record.size])
-      const duplicateOf = readyByHash.get(result.record.hash)
-      if (duplicateOf && duplicateOf !== file.path) {
-        return { file, outcome: 'skipped', reason: duplicateReason(duplicateOf) }
+      const duplicateOf = await owners.ownerOf(result.record.hash, file.path)
+      if (duplicateOf) {
+        owners.release(file.path)
+        return { file, outcome: 'skipped', reason: duplicateReason(duplicateOf), stale }
       }
       const warnings = JSON.parse(result.record.warnings) as string[]
       return { file, outcome: 'indexed', record: withCreated(result.record, previous), chunks: result.chunks, warnings, again: result.changedDuringImport }
@@ -322,8 +324,9 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       if (item) settle(item)
     }
 
-    // Two files in flight per thread (the pool runs two at once on each; see engine.ts).
-    const concurrency = Math.max(2, pools.ingest.options.maxThreads * pools.ingest.options.concurrentTasksPerWorker)
+    // As many files in flight as the pool runs at once (two per thread; see engine.ts), never more:
+    // a copy may wait for a file started before it, which must then be running, not queued behind it.
+    const concurrency = pools.ingest.options.maxThreads * pools.ingest.options.concurrentTasksPerWorker
     const lane = async (): Promise<void> => {
       while (!signal?.aborted && next < queue.length) {
         // Settling writes to the journal and the library: if that failed (a full disk), the import
