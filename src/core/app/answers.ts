@@ -29,6 +29,8 @@ interface Running {
 export interface AnswerDeps {
   libraryDir: string
   pool: Piscina
+  /** Resolves once the pool's first thread runs: questions wait for it (see service.ts). */
+  queryThread?: Promise<void>
   chats: ChatStore
   broker: Broker
   settings: () => SettingsValue
@@ -145,7 +147,7 @@ export class AnswerRooms {
       } else if (progress.type === 'done') reported?.({ answer: progress.answer, notices: progress.notices })
       else reported?.({ error: progress.error })
     })
-    const taskEnded = this.deps.pool.run(task, { transferList: [task.port] }).then(
+    const taskEnded = Promise.resolve(this.deps.queryThread).then(() => this.deps.pool.run(task, { transferList: [task.port] })).then(
       () => null,
       (error: unknown) => {
         // The thread died (out of memory, or the pool was destroyed) before the answer ended.

@@ -11,7 +11,7 @@ import { choiceForSpec, embedderCache } from '../embed/choice'
 import type { Embedder } from '../embed/embedder'
 import type { ChatMessage, GatewayStatus } from '../llm/gateway'
 import { createOllamaGateway } from '../llm/ollama'
-import { hybridSearch, type SearchResult } from '../retrieval/hybrid'
+import { hybridSearch, prepareSearch, type SearchResult } from '../retrieval/hybrid'
 import type { LibraryMeta } from '../store/library'
 import { LibraryReader } from '../store/reader'
 import type { Answer, Hit } from '../types'
@@ -30,6 +30,13 @@ export interface QueryTask {
   k: number
   /** How long to wait for the model's first token; absent keeps the gateway's default. */
   firstTokenTimeoutMs?: number
+  port: MessagePort
+}
+
+/** What the app service sends a query thread when it starts, to load the library before a question needs it. */
+export interface PrepareTask {
+  libraryDir: string
+  /** Told once the thread runs the task (then it takes questions too); must also be in the task's transferList. */
   port: MessagePort
 }
 
@@ -96,6 +103,27 @@ export async function runQuery(task: QueryTask): Promise<void> {
   } finally {
     port.close()
   }
+}
+
+/**
+ * Opens the library on this thread and loads what its first search needs (see `prepareSearch`),
+ * so that a question asked while the user was still typing does not wait for it. Questions asked
+ * meanwhile share the open library. Never rejects: a question reports whatever is wrong.
+ */
+export async function prepareLibrary(task: PrepareTask): Promise<PrepareOutcome> {
+  task.port.postMessage('running')
+  task.port.close()
+  try {
+    return { prepared: await prepareSearch(await readerFor(task.libraryDir)) }
+  } catch (error) {
+    return { prepared: false, error: (error as Error).message }
+  }
+}
+
+/** Whether the library was loaded (false for an empty one), and why not when it could not be. */
+export interface PrepareOutcome {
+  prepared: boolean
+  error?: string
 }
 
 async function search(task: QueryTask, signal: AbortSignal, dispatched: () => void): Promise<SearchResult> {

@@ -193,6 +193,31 @@ class MovedRows extends Error {
   }
 }
 
+/**
+ * Loads what a library's first search would otherwise load while the user waits: the tables, the
+ * document rows, and both indexes' metadata (one keyword query, and one vector query for a unit
+ * vector, which needs no embedder). False for a library with nothing to search. Rejects as a
+ * search would.
+ */
+export async function prepareSearch(reader: LibraryReader): Promise<boolean> {
+  try {
+    const { meta, chunks: table } = await reader.searchView()
+    if (!table) return false
+    const { MatchQuery } = await loadLance()
+    const unit = meta.embedder ? new Float32Array(meta.embedder.dim) : null
+    if (unit) unit[0] = 1
+    await Promise.all([
+      reader.documentsById({ settingsRead: true }),
+      reader.passageColumns(table),
+      table.query().fullTextSearch(new MatchQuery('the', 'search_text')).select(['_score']).withRowId().limit(1).toArray(),
+      unit ? nearestChunks(table, unit, 1, meta.vectorIndex).select(['_distance']).withRowId().toArray() : null
+    ])
+    return true
+  } catch (error) {
+    throw asLibraryError(error, reader.dir)
+  }
+}
+
 /** Candidates each leg fetches before fusion when `k` hits are wanted. */
 export function candidatesFor(k: number): number {
   return Math.max(4 * k, 50)

@@ -1,0 +1,68 @@
+/**
+ * The query thread the app starts at launch loads the library before the first question, in the
+ * worker as built (npm test builds first; alone: `npx electron-vite build`).
+ */
+import { existsSync, readdirSync, truncateSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { MessageChannel } from 'node:worker_threads'
+import { Piscina } from 'piscina'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { PrepareOutcome } from '../../src/core/app/query'
+import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
+import { buildLibrary, copyLibrary, removeDir, tempDir } from './helpers'
+
+const CHUNKS = resolve('out/main/chunks')
+
+let fake: FakeOllama
+let library: string
+let pool: Piscina
+const dirs: string[] = []
+
+beforeAll(async () => {
+  const built = existsSync(CHUNKS) ? readdirSync(CHUNKS).find((name) => /^query\.worker-.*\.js$/.test(name)) : undefined
+  if (!built) throw new Error('The app is not built: run `npx electron-vite build` (npm test does) before these tests.')
+  pool = new Piscina({ filename: join(CHUNKS, built), maxThreads: 1 })
+  fake = await startFakeOllama()
+  library = await tempDir()
+  dirs.push(library)
+  await buildLibrary(library, fake.url)
+}, 120_000)
+afterAll(async () => {
+  await pool.destroy()
+  await fake.close()
+  await Promise.all(dirs.map(removeDir))
+})
+
+/** Runs the launch task on `libraryDir`; resolves with its outcome and whether it said it was running first. */
+async function prepare(libraryDir: string): Promise<{ outcome: PrepareOutcome; runningFirst: boolean }> {
+  const { port1: port, port2: threadPort } = new MessageChannel()
+  let running = false
+  port.once('message', (message) => (running = message === 'running'))
+  const outcome = (await pool.run({ libraryDir, port: threadPort }, { name: 'prepare', transferList: [threadPort] })) as PrepareOutcome
+  await new Promise((settle) => setImmediate(settle))
+  port.close()
+  return { outcome, runningFirst: running }
+}
+
+describe('the query thread started at launch', () => {
+  it('loads a library with documents', async () => {
+    expect(await prepare(library)).toEqual({ outcome: { prepared: true }, runningFirst: true })
+  })
+
+  it('has nothing to load in an empty library', async () => {
+    const empty = await tempDir()
+    dirs.push(empty)
+    expect(await prepare(empty)).toEqual({ outcome: { prepared: false }, runningFirst: true })
+  })
+
+  it('says why it could not load a damaged library, without failing', async () => {
+    const damaged = await copyLibrary(library)
+    dirs.push(damaged)
+    const data = join(damaged, 'db/chunks.lance/data')
+    for (const file of readdirSync(data)) truncateSync(join(data, file), 100)
+    const { outcome, runningFirst } = await prepare(damaged)
+    expect(runningFirst).toBe(true)
+    expect(outcome.prepared).toBe(false)
+    expect(outcome.error).toMatch(/damaged.*re-index to rebuild it/)
+  })
+})
