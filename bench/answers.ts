@@ -3,7 +3,9 @@
  *
  * - Time to first token: `documind serve` (the web host, its app service and query workers) on a
  *   library; a WebSocket client asks in a chat room, and the time runs from sending the question
- *   to receiving its first `token` event, minus the fake server's first-token delay.
+ *   to receiving its first `token` event, minus the fake server's first-token delay. The first
+ *   question is asked at once after launch and reported on its own; so is a first question asked
+ *   on a second launch after a pause, as a user typing it would.
  * - Cold start: `documind ask` launched on the library; the time runs from starting the process to
  *   the first token on its standard output (Node start-up, loading, opening the library, embedding
  *   the question, both searches, the prompt, the request), minus the same delay.
@@ -30,8 +32,13 @@ export const QUESTIONS = [
   'How do I set environment variables for a systemd service?', 'What does the with statement do?', 'How do I create a user role in PostgreSQL?'
 ]
 
+/** How long after launch the second launch's first question is asked: a user typing it. */
+export const TYPING_MS = 3000
+
 export interface AnswerFigures {
   ttft_overhead_ms: { p50: number; p95: number; first: number; questions: number }
+  /** Time to first token of a first question asked `TYPING_MS` after launch. */
+  first_after_typing_ms: number
   cold_start_s: number
   cold_start_runs_s: number[]
 }
@@ -122,7 +129,8 @@ function serve(libraryDir: string, ollamaUrl: string): Promise<{ url: URL; stop:
   })
 }
 
-async function timeToFirstToken(libraryDir: string, ollamaUrl: string, delayMs: number, questions: number): Promise<AnswerFigures['ttft_overhead_ms']> {
+async function timeToFirstToken(libraryDir: string, ollamaUrl: string, delayMs: number, questions: number, pauseMs = 0): Promise<AnswerFigures['ttft_overhead_ms']> {
+  const launched = performance.now()
   const host = await serve(libraryDir, ollamaUrl)
   const client = await WireClient.connect(host.url)
   try {
@@ -130,6 +138,7 @@ async function timeToFirstToken(libraryDir: string, ollamaUrl: string, delayMs: 
     const chatId = created?.value?.id
     if (!chatId) throw new Error(`could not create a chat: ${created?.error?.message}`)
     await client.invoke('chat.subscribe', { chatId })
+    await new Promise((settle) => setTimeout(settle, launched + pauseMs - performance.now()))
     const samples: number[] = []
     const list = Array.from({ length: questions + 1 }, (_, i) => QUESTIONS[i % QUESTIONS.length])
     for (const question of list) {
@@ -172,9 +181,11 @@ export async function runAnswers(options: { libraryDir: string; ollamaUrl: strin
   options.log(`answers: time to first token through documind serve (${options.questions} questions)`)
   const ttft = await timeToFirstToken(options.libraryDir, options.ollamaUrl, options.delayMs, options.questions)
   options.log(`  p50 ${ttft.p50.toFixed(1)} ms, p95 ${ttft.p95.toFixed(1)} ms (first question ${ttft.first.toFixed(0)} ms)`)
+  const afterTyping = (await timeToFirstToken(options.libraryDir, options.ollamaUrl, options.delayMs, 0, TYPING_MS)).first
+  options.log(`  first question asked ${TYPING_MS / 1000} s after launch: ${afterTyping.toFixed(0)} ms`)
   const runs: number[] = []
   for (let i = 0; i < options.coldRuns; i++) runs.push(await coldStartOnce(options.libraryDir, options.ollamaUrl, options.delayMs, QUESTIONS[i % QUESTIONS.length]))
   const cold = percentile(runs, 50)
   options.log(`answers: cold start (documind ask, launch to first token) ${runs.map((s) => s.toFixed(2)).join(', ')} s`)
-  return { ttft_overhead_ms: ttft, cold_start_s: cold, cold_start_runs_s: runs }
+  return { ttft_overhead_ms: ttft, first_after_typing_ms: afterTyping, cold_start_s: cold, cold_start_runs_s: runs }
 }

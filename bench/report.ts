@@ -1,6 +1,7 @@
 /** BENCHMARKS.md from one run's figures: tables, the targets of issue 5 met or missed, and how it was measured. */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { TYPING_MS } from './answers'
 import type { ImportFigures, PipelineName } from './import'
 import { round } from './lib/stats'
 import type { BenchResult } from './run'
@@ -112,7 +113,7 @@ export function renderReport(result: BenchResult): string {
     lines.push(
       '## Answers',
       '',
-      `At ${a.rows} chunks. Time to first token through \`documind serve\`, minus the model server's own first-token delay: p50 ${n(a.ttft_overhead_ms.p50)} ms, p95 ${n(a.ttft_overhead_ms.p95)} ms over ${a.ttft_overhead_ms.questions} questions (the first question, which also opens the query worker's connection, took ${n(a.ttft_overhead_ms.first)} ms).`,
+      `At ${a.rows} chunks. Time to first token through \`documind serve\`, minus the model server's own first-token delay: p50 ${n(a.ttft_overhead_ms.p50)} ms, p95 ${n(a.ttft_overhead_ms.p95)} ms over ${a.ttft_overhead_ms.questions} questions. The first question took ${n(a.ttft_overhead_ms.first)} ms when asked at once after launch, while the query thread started and loaded the library, and ${n(a.first_after_typing_ms)} ms when asked ${TYPING_MS / 1000} s after another launch, as a user typing it would.`,
       '',
       `Cold start (\`documind ask\` from launch to its first token, minus the same delay): ${a.cold_start_runs_s.map((s) => `${n(s)} s`).join(', ')}; median ${n(a.cold_start_s)} s.`,
       ''

@@ -189,6 +189,7 @@ export function summaryLine(result: BenchResult): object {
       : null,
     retrieval: Object.fromEntries([...new Set(['10k', '100k', '1m', ...Object.keys(result.retrieval)])].map((label) => [label, retrieval(label)])),
     ttft_overhead_ms: result.answers ? { p50: round(result.answers.ttft_overhead_ms.p50), p95: round(result.answers.ttft_overhead_ms.p95) } : null,
+    first_question_ms: result.answers ? { at_launch: round(result.answers.ttft_overhead_ms.first), after_typing: round(result.answers.first_after_typing_ms) } : null,
     cold_start_s: result.answers ? round(result.answers.cold_start_s) : null,
     answers_at_rows: result.answers?.rows ?? null,
     later_imports: Object.fromEntries(

@@ -62,6 +62,9 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     // Below the vector index's threshold the search is exhaustive, so it finds the exact neighbours.
     expect(retrieval['1k']!.recall_at_10).toBe(1)
     expect(Object.keys(result.ttft_overhead_ms ?? {})).toEqual(['p50', 'p95'])
+    const first = result.first_question_ms as Record<string, number>
+    expect(first.at_launch).toBeGreaterThan(0)
+    expect(first.after_typing).toBeGreaterThan(0)
     expect(result.cold_start_s).toBeGreaterThan(0)
     // Three short notes, then two long documents, added one at a time to the grown library.
     const later = (result.later_imports as Record<string, { rows: number; seconds: number[]; chunks: number[]; peak_rss_mb: number }>)['1k']
