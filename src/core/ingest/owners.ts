@@ -81,9 +81,10 @@ export class ContentOwners {
     else this.release(path)
   }
 
-  /** `path` was written with content `hash`. */
+  /** `path` was written with content `hash` (it held it already when its reading settled). */
   wrote(path: string, hash: string): void {
-    this.hold(path, hash, 'held')
+    const holding = this.holders.get(path)
+    if (holding?.hash !== hash || holding.state !== 'held') this.hold(path, hash, 'held')
   }
 
   /** `path` holds nothing (any longer). */
