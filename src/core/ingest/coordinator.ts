@@ -12,9 +12,9 @@ import { unwrapWriterResult, type WriterResult } from '../store/writer-protocol'
 import type { ParseFailureCode } from '../types'
 import type { FileOutcome, IngestEvent, IngestSummary } from './events'
 import { IngestJournal, type QueuedFile } from './journal'
+import { ContentOwners } from './owners'
 import { documentId } from './prepare'
 import { duplicateReason, formatBytes, type DuplicateAnswer, type ProcessFileResult, type ProcessFileTask, type TaskMessage } from './process'
-import { ContentOwners } from './owners'
 import { walkPaths } from './walk'
 
 export interface IngestPools {
