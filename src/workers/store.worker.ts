@@ -35,6 +35,10 @@ export async function known(task: { docIds: string[]; sizes: number[] }): Promis
   return current().known(task.docIds, task.sizes)
 }
 
+export function touch(task: { docs: Array<Pick<DocumentRecord, 'id' | 'mtime'>> }): Promise<WriterResult> {
+  return toWriterResult(() => current().touch(task.docs))
+}
+
 export function remove(task: { docIds: string[] }): Promise<WriterResult> {
   return toWriterResult(() => current().remove(task.docIds))
 }

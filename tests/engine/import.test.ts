@@ -1,9 +1,10 @@
-import { appendFileSync, copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/core/engine'
 import type { IngestEvent, IngestSummary } from '../../src/core/ingest/events'
 import { LibraryReader } from '../../src/core/store/reader'
+import type { DocumentRecord } from '../../src/core/store/schema'
 import { CORPUS, closedOllamaUrl, tempDir, testEngine } from './support'
 
 /** Chunk ids per document, read straight from the library. */
@@ -114,5 +115,34 @@ describe('changed, duplicate and removed documents', () => {
     expect((await chunkIdsByDocument(engine.libraryDir)).has(notes.id)).toBe(false)
     expect((await engine.documents()).some((d) => d.id === notes.id)).toBe(false)
     expect((await engine.search('basil marigolds')).noMatch).toBe(true)
+  }, 60_000)
+
+  it('records the new time of a file only touched, and keeps its document as it was', async () => {
+    const engine = testEngine({ ollamaHost: await closedOllamaUrl() })
+    const folder = join(tempDir(), 'docs')
+    mkdirSync(folder)
+    const note = join(folder, 'notes.md')
+    writeFileSync(note, '# Garden notes\n\nThe tomatoes were planted in April.\n')
+    await engine.ingest([folder])
+    const rowOf = async (): Promise<DocumentRecord> => {
+      const reader = await LibraryReader.open(engine.libraryDir)
+      try {
+        return [...(await reader.documentsById()).values()][0]
+      } finally {
+        reader.close()
+      }
+    }
+    const before = await rowOf()
+
+    const later = new Date(Date.now() + 60_000)
+    utimesSync(note, later, later)
+    const touched = await engine.ingest([folder])
+    expect(touched.unchanged).toBe(1)
+    const after = await rowOf()
+    expect(after.mtime).toBe(statSync(note).mtimeMs)
+    expect(after.mtime).not.toBe(before.mtime)
+    // Only the time changed: the document is the one imported first.
+    expect({ ...after, mtime: 0 }).toEqual({ ...before, mtime: 0 })
+    expect((await engine.search('tomatoes planted April')).hits[0]?.path).toBe(note)
   }, 60_000)
 })

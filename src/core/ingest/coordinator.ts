@@ -44,6 +44,11 @@ const FLUSH_AFTER_MS = 1000
 /** Reading stops while this many chunks wait to be written, so memory stays bounded. */
 const MAX_BUFFERED_CHUNKS = 16_000
 const PROGRESS_EVERY_MS = 100
+/**
+ * New modification times are written in one go at the end of an import, or every this many: each
+ * write adds a file to the documents table, which only a later import that adds chunks compacts.
+ */
+const TOUCHED_PER_WRITE = 10_000
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 
@@ -64,6 +69,8 @@ interface Finished {
   again?: boolean
   /** The document whose library version goes: its file is now skipped. */
   stale?: string
+  /** The new modification time of a file found unchanged by its content. */
+  touched?: { id: string; mtime: number }
 }
 
 /**
@@ -129,6 +136,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     let batchChunks = 0
     let batchStarted = 0
     let writing: Promise<void> = Promise.resolve()
+    /** New times of files found unchanged by their content, written together (see LibraryWriter.touch). */
+    const touched: Array<{ id: string; mtime: number }> = []
     let writeFailure: { error: unknown } | null = null
     /** Set when the embedder cannot embed: every file would fail alike, so the import stops. */
     let embedderFailure: LlmError | null = null
@@ -184,6 +193,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
         const docs = items.flatMap((item) => (item.record ? [item.record] : []))
         const stale = items.flatMap((item) => (item.stale ? [item.stale] : []))
         if (stale.length) await store('remove', { docIds: stale })
+        for (const item of items) if (item.touched) touched.push(item.touched)
+        if (touched.length >= TOUCHED_PER_WRITE) await store('touch', { docs: touched.splice(0) })
         if (docs.length || chunks.length) await store('commit', { docs, chunks }, chunks.map((part) => part.buffer))
         bufferedChunks -= chunks.reduce((sum, part) => sum + part.count, 0)
         for (const item of items) if (item.record?.status === 'ready') owners.wrote(item.file.path, item.record.hash)
@@ -286,7 +297,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
         // An indexed file holds its content from now on: its copies are skipped, though it is not written yet.
         owners.settle(file.path, result?.kind === 'unchanged' ? (previous?.hash ?? null) : result?.kind === 'indexed' ? result.record.hash : null)
       }
-      if (result.kind === 'unchanged') return { file, outcome: 'unchanged' }
+      if (result.kind === 'unchanged') return { file, outcome: 'unchanged', touched: result.mtime === undefined ? undefined : { id: docId, mtime: result.mtime } }
       // A file the library has that is now skipped (a copy of another) leaves the library with its old content.
       const stale = previous?.status === 'ready' ? docId : undefined
       if (result.kind === 'skipped') return { file, outcome: 'skipped', reason: result.reason, stale }
@@ -351,6 +362,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       clearInterval(ageFlush)
     }
     await flush()
+    if (touched.length) await store('touch', { docs: touched.splice(0) })
     if (signal?.aborted) {
       summary.cancelled = true
       await journal.clear()

@@ -52,7 +52,8 @@ export interface ProcessFileHooks {
 }
 
 export type ProcessFileResult =
-  | { kind: 'unchanged'; path: string }
+  /** `mtime`: the file's new modification time, when only that changed (its content is the same). */
+  | { kind: 'unchanged'; path: string; mtime?: number }
   | { kind: 'skipped'; path: string; reason: string }
   | { kind: 'failed'; path: string; code: ParseFailureCode; reason: string; record: DocumentRecord }
   /**
@@ -101,7 +102,7 @@ export async function processFile(task: ProcessFileTask, hooks: ProcessFileHooks
     }
     const bytes = await readFile(path, { signal })
     const hash = contentHash(bytes)
-    if (previous?.status === 'ready' && previous.hash === hash) return { kind: 'unchanged', path }
+    if (previous?.status === 'ready' && previous.hash === hash) return { kind: 'unchanged', path, mtime }
     const duplicateOf = task.askDuplicate ? await hooks.duplicateOf?.(hash) : null
     if (duplicateOf) return { kind: 'skipped', path, reason: duplicateReason(duplicateOf) }
     if (extname(name) === '' && formatOf(name, bytes.subarray(0, 8192)) === null) {

@@ -125,17 +125,15 @@ export function concatChunkColumns(parts: ChunkColumns[]): ChunkColumns {
   return out
 }
 
-/** Builds an Arrow table of document rows. */
-export function documentsToArrow(rows: DocumentRecord[]): ArrowTable {
-  const children: Data[] = DOCUMENTS_SCHEMA.fields.map((field) =>
+/** Builds an Arrow table of document rows, or of some of their columns (`columns`, in the table's order). */
+export function documentsToArrow<K extends keyof DocumentRecord>(rows: Array<Pick<DocumentRecord, K>>, columns?: K[]): ArrowTable {
+  const schema = columns ? new Schema(DOCUMENTS_SCHEMA.fields.filter((field) => columns.includes(field.name as K))) : DOCUMENTS_SCHEMA
+  const children: Data[] = schema.fields.map((field) =>
     vectorFromArray(
-      rows.map((row) => row[field.name as keyof DocumentRecord]),
+      rows.map((row) => row[field.name as K]),
       field.type
     ).data[0]
   )
-  const batch = new RecordBatch(
-    DOCUMENTS_SCHEMA,
-    makeData({ type: new Struct(DOCUMENTS_SCHEMA.fields), length: rows.length, nullCount: 0, children })
-  )
+  const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: rows.length, nullCount: 0, children }))
   return new Table([batch])
 }

@@ -189,6 +189,16 @@ export class LibraryWriter {
     return rows
   }
 
+  /**
+   * Records new modification times of documents whose files were found unchanged by their content
+   * (touched, copied, checked out again): the next import then trusts size and time again instead
+   * of reading and hashing every such file. Only the `mtime` column is written.
+   */
+  async touch(docs: Array<Pick<DocumentRecord, 'id' | 'mtime'>>): Promise<void> {
+    if (docs.length === 0) return
+    await this.documents.mergeInsert('id').whenMatchedUpdateAll().execute(documentsToArrow(docs, ['id', 'mtime']))
+  }
+
   /** Removes documents and all their chunks. */
   async remove(docIds: string[]): Promise<void> {
     for (let i = 0; i < docIds.length; i += 200) {
