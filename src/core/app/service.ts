@@ -66,17 +66,21 @@ const ANSWERS_PER_THREAD = 4
 /**
  * Starts a query thread at launch that loads the library (see `prepareLibrary`), so that a
  * question typed meanwhile finds it ready: 0.6 s less to the first token at 96,000 chunks.
- * Resolves once the thread runs; questions are sent to the pool only then, because one sent while
- * the thread is still starting makes the pool start a second thread, and both load the library.
+ * `running` resolves once the thread runs; questions are sent to the pool only then, because one
+ * sent while the thread is still starting makes the pool start a second thread, and both load the
+ * library. `prepared` settles when the task ends: the pool is not stopped before, since stopping
+ * a thread in the middle of a LanceDB request aborts the process.
  */
-function startQueryThread(pool: Piscina, libraryDir: string): Promise<void> {
+function startQueryThread(pool: Piscina, libraryDir: string): { running: Promise<void>; prepared: Promise<unknown> } {
   const { port1: port, port2: threadPort } = new MessageChannel()
   const prepared = pool.run({ libraryDir, port: threadPort } satisfies PrepareTask, { name: 'prepare', transferList: [threadPort] })
-  return new Promise<void>((resolve) => {
+  // A thread that could not start fails the questions sent to it, which say so.
+  const settled = prepared.catch(() => undefined)
+  const running = new Promise<void>((resolve) => {
     port.once('message', () => resolve())
-    // A thread that could not start fails the questions sent to it, which say so.
-    prepared.then(resolve, resolve)
+    void settled.then(() => resolve())
   }).finally(() => port.close())
+  return { running, prepared: settled }
 }
 
 export async function createAppService(options: AppServiceOptions): Promise<AppService> {
@@ -100,7 +104,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const queryThread = startQueryThread(pool, libraryDir)
   const chatsChanged = (): void => broker.broadcast('chats.changed', {})
   const currentSettings = (): SettingsValue => settings.get()
-  const answers = new AnswerRooms({ libraryDir, pool, queryThread, chats, broker, settings: currentSettings, chatsChanged, firstTokenTimeoutMs: options.firstTokenTimeoutMs })
+  const answers = new AnswerRooms({ libraryDir, pool, queryThread: queryThread.running, chats, broker, settings: currentSettings, chatsChanged, firstTokenTimeoutMs: options.firstTokenTimeoutMs })
   const imports = new ImportRunner({ engine, libraryDir, settings: currentSettings, broadcast: (name, payload) => broker.broadcast(name, payload) })
   const monitor = new OllamaMonitor(() => settings.get().ollamaHost, (status) => broker.broadcast('ollama.status', status))
   const pulls = new ModelPulls(() => settings.get().ollamaHost, (name, payload) => broker.broadcast(name, payload), () => void monitor.check())
@@ -242,6 +246,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         pulls.stopAll()
         await answers.stopAll()
         await imports.close()
+        await queryThread.prepared
         await pool.destroy()
         await engine.close()
         await chats.flush()

@@ -206,12 +206,15 @@ export async function prepareSearch(reader: LibraryReader): Promise<boolean> {
     const { MatchQuery } = await loadLance()
     const unit = meta.embedder ? new Float32Array(meta.embedder.dim) : null
     if (unit) unit[0] = 1
-    await Promise.all([
+    // Every request is let finish before this returns, failed or not: a LanceDB request still
+    // running when its thread is stopped (the app closing) aborts the whole process.
+    const loads = await Promise.allSettled([
       reader.documentsById({ settingsRead: true }),
       reader.passageColumns(table),
       table.query().fullTextSearch(new MatchQuery('the', 'search_text')).select(['_score']).withRowId().limit(1).toArray(),
       unit ? nearestChunks(table, unit, 1, meta.vectorIndex).select(['_distance']).withRowId().toArray() : null
     ])
+    for (const load of loads) if (load.status === 'rejected') throw load.reason
     return true
   } catch (error) {
     throw asLibraryError(error, reader.dir)
