@@ -12,7 +12,7 @@ import { unwrapWriterResult, type WriterResult } from '../store/writer-protocol'
 import type { ParseFailureCode } from '../types'
 import type { FileOutcome, IngestEvent, IngestSummary } from './events'
 import { IngestJournal, type QueuedFile } from './journal'
-import { ContentOwners } from './owners'
+import { KnownFiles } from './known'
 import { documentId } from './prepare'
 import { duplicateReason, formatBytes, type DuplicateAnswer, type ProcessFileResult, type ProcessFileTask, type TaskMessage } from './process'
 import { walkPaths } from './walk'
@@ -107,17 +107,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     await journal.add(walked)
     const queue = journal.pending()
     // What the library knows of these files: their previous versions, and the documents they could be copies of.
-    const known = new Map<string, KnownDocument>()
-    const owners = new ContentOwners()
-    const queued = new Set(queue.map((file) => file.path))
-    const sizesLookedUp = new Set<number>()
-    const lookUp = async (docIds: string[], sizes: number[]): Promise<void> => {
-      const rows = (await pools.store.run({ docIds, sizes }, { name: 'known' })) as KnownDocument[]
-      for (const size of sizes) sizesLookedUp.add(size)
-      for (const row of rows) known.set(row.id, row)
-      owners.learn(rows, queued)
-    }
-    await lookUp(queue.map((file) => documentId(file.path)), [...new Set(queue.map((file) => file.size))])
+    const known = await KnownFiles.of(queue, async (docIds, sizes) => (await pools.store.run({ docIds, sizes }, { name: 'known' })) as KnownDocument[])
+    const { owners } = known
     // Files the library has come first, so that a copy of one is read after it (see ContentOwners).
     // Then the largest files: a long file started last would keep one thread busy while the others
     // have nothing left to do, so the whole import would wait for it.
@@ -235,20 +226,14 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       }
     }
 
-    /** A file may be a copy of another only if some other file (queued or imported) has its size. */
-    const sizes = new Map<number, number>()
-    for (const file of queue) sizes.set(file.size, (sizes.get(file.size) ?? 0) + 1)
-    for (const doc of known.values()) if (doc.status === 'ready') sizes.set(doc.size, (sizes.get(doc.size) ?? 0) + 1)
-
     /** Reads one file in the pool and turns whatever happens into a finished item. */
     const readOne = async (file: QueuedFile): Promise<Finished | null> => {
       const docId = documentId(file.path)
-      const previous = known.get(docId) ?? null
+      const previous = known.previous(docId)
       const { port1: port, port2: workerPort } = new MessageChannel()
       const task: ProcessFileTask = {
         path: file.path, docId, previous, embedder: options.embedder, maxBytes, port: workerPort,
-        // A file the library has asks too, if it changed: that is when its old content leaves.
-        askDuplicate: (sizes.get(file.size) ?? 0) > 1 || owners.isQueued(file.path)
+        askDuplicate: known.asksAboutCopies(file)
       }
       const limit = Math.ceil(timeoutFor(file.size))
       const timeout = new AbortController()
@@ -307,7 +292,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
         return null
       }
       // A file that changed since it was queued may now be a copy of a document of another size.
-      if (!sizesLookedUp.has(result.record.size)) await lookUp([], [result.record.size])
+      await known.lookUpSize(result.record.size)
       const duplicateOf = await owners.ownerOf(result.record.hash, file.path)
       if (duplicateOf) {
         owners.release(file.path)
