@@ -51,9 +51,10 @@ describe('embedders', () => {
     expect(fake.requests.filter((r) => r.path === '/api/embed').length).toBe(embedCalls + 1)
   })
 
-  it('sends the question to the embedder before the search lets other work on its thread go ahead', async () => {
+  it('lets other work on its thread go ahead only once the question is embedded and both legs are out', async () => {
     // An answer asks Ollama for its models once the search's requests are out (`dispatched`):
-    // the question's embedding, the slowest step of the vector leg, must not wait behind that.
+    // the question's embedding, the slowest step of the vector leg, must not wait behind that,
+    // nor share the thread and the model server with it while on its way.
     const engine = testEngine({ ollamaHost: fake.url })
     await engine.ingest([folder], { embedder: { kind: 'ollama', model: 'nomic-embed-text', host: fake.url } })
     const embedder = await createOllamaEmbedder({ host: fake.url, model: 'nomic-embed-text' })
@@ -61,15 +62,17 @@ describe('embedders', () => {
     const watched: Embedder = {
       spec: embedder.spec,
       embedDocuments: (texts, signal) => embedder.embedDocuments(texts, signal),
-      embedQuery: (text, signal) => {
+      embedQuery: async (text, signal) => {
         order.push('embed')
-        return embedder.embedQuery(text, signal)
+        const vector = await embedder.embedQuery(text, signal)
+        order.push('embedded')
+        return vector
       }
     }
     const reader = await LibraryReader.open(engine.libraryDir)
     try {
       const result = await hybridSearch(reader, watched, 'Vec 向量', { dispatched: () => order.push('dispatched') })
-      expect(order).toEqual(['embed', 'dispatched'])
+      expect(order).toEqual(['embed', 'embedded', 'dispatched'])
       expect(result.hits[0].path).toMatch(/vectors\.md$/)
       expect(result.notices).toEqual([])
 
@@ -85,11 +88,13 @@ describe('embedders', () => {
         'Vec 向量',
         { dispatched: () => order.push('dispatched') }
       )
-      expect(order).toEqual(['choose nomic-embed-text:latest', 'embed', 'dispatched'])
+      expect(order).toEqual(['choose nomic-embed-text:latest', 'embed', 'embedded', 'dispatched'])
       expect(chosen.hits.map((hit) => hit.chunkId)).toEqual(result.hits.map((hit) => hit.chunkId))
 
-      // One that cannot be had leaves keyword search, with the reason.
-      const keywordOnly = await hybridSearch(reader, () => Promise.reject(new Error('model gone')), 'archive extract')
+      // One that cannot be had leaves keyword search, with the reason; its leg out, the rest goes ahead.
+      order.length = 0
+      const keywordOnly = await hybridSearch(reader, () => Promise.reject(new Error('model gone')), 'archive extract', { dispatched: () => order.push('dispatched') })
+      expect(order).toEqual(['dispatched'])
       expect(keywordOnly.hits[0].path).toMatch(/atool\.md$/)
       expect(keywordOnly.notices).toEqual(['Semantic search was unavailable (model gone); results come from keyword search only.'])
     } finally {

@@ -74,7 +74,8 @@ export async function runQuery(task: QueryTask): Promise<void> {
   try {
     const gateway = createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS })
     // Which models Ollama has is asked while the library is searched, not after, and once the
-    // search's own requests are out: issuing two HTTP requests takes the thread a millisecond or two.
+    // search's own requests are out (see SearchOptions.dispatched): issuing two HTTP requests
+    // takes the thread a millisecond or two, and the model server some work.
     let status: Promise<GatewayStatus> | undefined
     const askStatus = (): Promise<GatewayStatus> => {
       if (!status) {

@@ -21,8 +21,9 @@ export interface SearchOptions {
   candidates?: number
   signal?: AbortSignal
   /**
-   * Called once the search's own requests (the question's embedding, both legs) are on their way,
-   * for work on the same thread that should not hold them up (an answer's model-status check).
+   * Called once the search's own requests are on their way (the keyword leg, and the vector leg,
+   * which waits for the question's embedding), for work on the same thread that should not hold
+   * them up (an answer's model-status check). Not called when the embedding fails.
    */
   dispatched?: () => void
 }
@@ -109,10 +110,13 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
   if (queryVector) {
     vector = queryVector.then((questionVector) => {
       const q = nearestChunks(table, questionVector, candidates, meta.vectorIndex).select(['_distance']).withRowId()
-      return (filter ? q.where(filter) : q).toArray() as Promise<LegRow[]>
+      const rows = (filter ? q.where(filter) : q).toArray() as Promise<LegRow[]>
+      // Not earlier: requests issued while the embedding is on its way were seen to delay it (the
+      // thread and the model server both busy with them), and the vector leg waits for it.
+      options.dispatched?.()
+      return rows
     })
-  }
-  options.dispatched?.()
+  } else options.dispatched?.()
   const [ftsRows, vectorRows] = await Promise.all([
     fts,
     vector.catch((error: Error) => {
