@@ -61,8 +61,7 @@ export class AnswerRooms {
       const now = Date.now()
       const questionMessage: MessageValue = { id: randomUUID(), chatId, role: 'user', text: question, createdAt: now, status: 'complete', citations: [] }
       const answer: MessageValue = { id: entry.answerId, chatId, role: 'assistant', text: '', createdAt: now, status: 'streaming', citations: [] }
-      await chats.putMessage(questionMessage)
-      await chats.putMessage(answer)
+      await chats.putMessages(chatId, [questionMessage, answer])
       broker.publish({ type: 'question', chatId, message: questionMessage })
       this.deps.chatsChanged()
       const settings = this.deps.settings()

@@ -103,15 +103,23 @@ export class ChatStore {
   }
 
   /** Adds a message, or replaces the one with the same id. */
-  async putMessage(message: MessageValue): Promise<void> {
-    const chat = this.chats.get(message.chatId)
+  putMessage(message: MessageValue): Promise<void> {
+    return this.putMessages(message.chatId, [message])
+  }
+
+  /** Adds or replaces messages of one chat, in order, in one write (a question and its answer's start). */
+  async putMessages(chatId: string, messages: MessageValue[]): Promise<void> {
+    const chat = this.chats.get(chatId)
     if (!chat) return
-    const index = chat.messages.findIndex((m) => m.id === message.id)
-    if (index >= 0) chat.messages[index] = message
-    else chat.messages.push(message)
     chat.updatedAt = Date.now()
-    if (!chat.titled && message.role === 'user' && chat.messages.length === 1) chat.title = titleFromQuestion(message.text)
-    await this.append(chat.id, { t: 'message', message, at: chat.updatedAt })
+    for (const message of messages) {
+      if (message.chatId !== chatId) throw new Error(`message ${message.id} is not of chat ${chatId}`)
+      const index = chat.messages.findIndex((m) => m.id === message.id)
+      if (index >= 0) chat.messages[index] = message
+      else chat.messages.push(message)
+      if (!chat.titled && message.role === 'user' && chat.messages.length === 1) chat.title = titleFromQuestion(message.text)
+    }
+    await this.append(chatId, ...messages.map((message): ChatLine => ({ t: 'message', message, at: chat.updatedAt })))
   }
 
   /** Appends streamed text to an answer being written. */
@@ -154,10 +162,11 @@ export class ChatStore {
     return join(this.dir, `${chatId}.jsonl`)
   }
 
-  /** Appends one line; lines of one chat are written in order, one at a time. */
-  private append(chatId: string, line: ChatLine): Promise<void> {
+  /** Appends lines in one write; a chat's writes are made in order, one at a time. */
+  private append(chatId: string, ...lines: ChatLine[]): Promise<void> {
+    const text = lines.map((line) => JSON.stringify(line) + '\n').join('')
     const previous = this.writes.get(chatId) ?? Promise.resolve()
-    const next = previous.then(() => (this.chats.has(chatId) ? appendFile(this.fileOf(chatId), JSON.stringify(line) + '\n') : undefined))
+    const next = previous.then(() => (this.chats.has(chatId) ? appendFile(this.fileOf(chatId), text) : undefined))
     // A failed write must not block the chat's later writes; the caller still sees this one fail.
     this.writes.set(chatId, next.catch(() => undefined))
     return next
