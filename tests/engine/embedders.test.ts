@@ -91,6 +91,19 @@ describe('embedders', () => {
       expect(order).toEqual(['choose nomic-embed-text:latest', 'embed', 'embedded', 'dispatched'])
       expect(chosen.hits.map((hit) => hit.chunkId)).toEqual(result.hits.map((hit) => hit.chunkId))
 
+      // The one the last search chose gets the question before the settings are read, and its
+      // vector is used when they still name it; when they name another, that one is asked.
+      order.length = 0
+      const likely = await hybridSearch(reader, async () => (order.push('choose'), watched), 'Vec 向量', { likely: watched })
+      expect(order[0]).toBe('embed')
+      expect(order.filter((step) => step !== 'embedded')).toEqual(['embed', 'choose'])
+      expect(likely.hits.map((hit) => hit.chunkId)).toEqual(result.hits.map((hit) => hit.chunkId))
+      order.length = 0
+      const other: Embedder = { ...watched, embedQuery: (text, signal) => (order.push('other'), embedder.embedQuery(text, signal)) }
+      const switched = await hybridSearch(reader, async () => (order.push('choose'), watched), 'Vec 向量', { likely: other })
+      expect(order).toEqual(['other', 'choose', 'embed', 'embedded'])
+      expect(switched.hits.map((hit) => hit.chunkId)).toEqual(result.hits.map((hit) => hit.chunkId))
+
       // One that cannot be had leaves keyword search, with the reason; its leg out, the rest goes ahead.
       order.length = 0
       const keywordOnly = await hybridSearch(reader, () => Promise.reject(new Error('model gone')), 'archive extract', { dispatched: () => order.push('dispatched') })

@@ -62,6 +62,8 @@ const STATUS_TIMEOUT_MS = 10_000
 // One read connection per library and one embedder per choice for the life of the thread.
 const readers = new Map<string, Promise<LibraryReader>>()
 const embedders = embedderCache()
+/** By library and Ollama host: the embedder its last search chose (see SearchOptions.likely). */
+const lastEmbedders = new Map<string, Embedder>()
 
 /** Answers the task's question, reporting through its port; never rejects. */
 export async function runQuery(task: QueryTask): Promise<void> {
@@ -129,9 +131,16 @@ export interface PrepareOutcome {
 
 async function search(task: QueryTask, signal: AbortSignal, dispatched: () => void): Promise<SearchResult> {
   const reader = await readerFor(task.libraryDir)
-  // The embedder is chosen from the settings the search reads (one read of library.json a question).
-  const embedder = (meta: LibraryMeta): Promise<Embedder | null> => embedderFor(meta, task.ollamaHost, signal)
-  const options = { k: task.k, docIds: task.docIds, signal, dispatched }
+  // The embedder is chosen from the settings the search reads (one read of library.json a
+  // question); the one chosen last time gets the question while they are read.
+  const lastKey = `${task.libraryDir}\n${task.ollamaHost}`
+  const embedder = async (meta: LibraryMeta): Promise<Embedder | null> => {
+    lastEmbedders.delete(lastKey)
+    const chosen = await embedderFor(meta, task.ollamaHost, signal)
+    if (chosen) lastEmbedders.set(lastKey, chosen)
+    return chosen
+  }
+  const options = { k: task.k, docIds: task.docIds, signal, dispatched, likely: lastEmbedders.get(lastKey) }
   try {
     return await hybridSearch(reader, embedder, task.question, options)
   } catch (error) {

@@ -19,6 +19,12 @@ export interface SearchOptions {
   docIds?: string[]
   /** Candidates fetched from each leg before fusion (default max(4k, 50)). */
   candidates?: number
+  /**
+   * With an embedder chosen from the settings: the one this library's last search was given. The
+   * question goes to it before the settings are read, and its vector is used if they still name
+   * it (the choosing function returns that same embedder).
+   */
+  likely?: Embedder
   signal?: AbortSignal
   /**
    * Called once the search's own requests are on their way (the keyword leg, and the vector leg,
@@ -71,19 +77,22 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
   if (!trimmed) return { hits: [], noMatch: true, notices }
   // A given embedder gets the question first: its round trip then overlaps reading the settings
   // and the keyword leg, instead of starting after them. One chosen from the settings gets it as
-  // soon as they are read.
-  let embedder = typeof source === 'function' ? null : source
+  // soon as they are read, unless the likely one already has it.
+  let embedder = typeof source === 'function' ? (options.likely ?? null) : source
   let queryVector = embedder?.embedQuery(trimmed, options.signal)
   queryVector?.catch(() => undefined)
   const { meta, chunks: table } = await reader.searchView()
   if (!table) return { hits: [], noMatch: true, notices }
   if (typeof source === 'function') {
-    embedder = await source(meta).catch((error: Error) => {
+    const chosen = await source(meta).catch((error: Error) => {
       notices.push(semanticUnavailable(error))
       return null
     })
-    queryVector = embedder?.embedQuery(trimmed, options.signal)
-    queryVector?.catch(() => undefined)
+    if (chosen !== embedder) {
+      embedder = chosen
+      queryVector = embedder?.embedQuery(trimmed, options.signal)
+      queryVector?.catch(() => undefined)
+    }
   }
   if (embedder && meta.embedder) checkEmbedder(meta, embedder.spec)
   // Document rows (cached; a version check) and the passages' layout are fetched while the legs run.
