@@ -9,7 +9,9 @@ import { Piscina } from 'piscina'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PrepareOutcome } from '../../src/core/app/query'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
-import { buildLibrary, copyLibrary, removeDir, tempDir } from './helpers'
+import { Engine } from '../../src/core/engine'
+import { LibraryReader } from '../../src/core/store/reader'
+import { buildLibrary, copyLibrary, LIBRARY_FILES, removeDir, tempDir } from './helpers'
 
 const CHUNKS = resolve('out/main/chunks')
 
@@ -36,21 +38,63 @@ afterAll(async () => {
   await Promise.all(dirs.map(removeDir))
 })
 
-/** Runs the launch task on `libraryDir`; resolves with its outcome and whether it said it was running first. */
-async function prepare(libraryDir: string): Promise<{ outcome: PrepareOutcome; runningFirst: boolean }> {
+/**
+ * Runs the launch task on `libraryDir`; resolves with its outcome and whether it said it was
+ * running first. With `stopWhenRunning`, the task is told to stop once it says it runs.
+ */
+async function prepare(libraryDir: string, options: { stopWhenRunning?: boolean } = {}): Promise<{ outcome: PrepareOutcome; runningFirst: boolean }> {
   const { port1: port, port2: threadPort } = new MessageChannel()
   let running = false
-  port.once('message', (message) => (running = message === 'running'))
-  const outcome = (await pool.run({ libraryDir, port: threadPort }, { name: 'prepare', transferList: [threadPort] })) as PrepareOutcome
+  port.once('message', (message) => {
+    running = message === 'running'
+    if (options.stopWhenRunning) port.postMessage({ type: 'stop' })
+  })
+  const outcome = (await pool.run({ libraryDir, ollamaHost: fake.url, port: threadPort }, { name: 'prepare', transferList: [threadPort] })) as PrepareOutcome
   await new Promise((settle) => setImmediate(settle))
   port.close()
   return { outcome, runningFirst: running }
+}
+
+/** The titles of a library's documents, as the rehearsal picks one (title, or file name without extension). */
+async function titlesOf(dir: string): Promise<string[]> {
+  const reader = await LibraryReader.open(dir)
+  try {
+    return [...(await reader.documentsById()).values()].map((doc) => (doc.title || doc.name.replace(/\.[^.]*$/, '')).trim())
+  } finally {
+    reader.close()
+  }
 }
 
 describe('the query thread started at launch', () => {
   it('loads a library with documents', async () => {
     expect(await prepare(library)).toEqual({ outcome: { prepared: true }, runningFirst: true })
   })
+
+  it('rehearses a question on a library of Ollama embeddings: a document title goes to its model, and a hung Ollama is not waited for', async () => {
+    const dir = await tempDir()
+    dirs.push(dir)
+    const engine = new Engine({ libraryDir: dir, ollamaHost: fake.url })
+    try {
+      await engine.ingest(LIBRARY_FILES.slice(0, 2), { embedder: { kind: 'ollama', model: 'nomic-embed-text', host: fake.url } })
+    } finally {
+      await engine.close()
+    }
+    const embedded = (): unknown[] => fake.requests.filter((r) => r.path === '/api/embed').map((r) => (r.body as { input: unknown }).input)
+    const before = embedded().length
+    expect(await prepare(dir)).toEqual({ outcome: { prepared: true }, runningFirst: true })
+    const titles = new Set(await titlesOf(dir))
+    expect(embedded().slice(before).some((input) => Array.isArray(input) && input.length === 1 && titles.has(String(input[0])))).toBe(true)
+
+    // Ollama listening but not answering: the app closing stops the rehearsal at once.
+    fake.set({ fault: { kind: 'hang', paths: ['/api/embed'] } })
+    try {
+      const started = Date.now()
+      expect(await prepare(dir, { stopWhenRunning: true })).toEqual({ outcome: { prepared: true }, runningFirst: true })
+      expect(Date.now() - started).toBeLessThan(5_000)
+    } finally {
+      fake.set({ fault: null })
+    }
+  }, 60_000)
 
   it('has nothing to load in an empty library', async () => {
     const empty = await tempDir()

@@ -22,7 +22,7 @@ import { ImportRunner } from './imports'
 import { ModelPulls } from './model-pulls'
 import { OllamaMonitor } from './ollama-monitor'
 import { passageInContext } from './passage'
-import type { PrepareTask } from './query'
+import type { PrepareTask, QueryControl } from './query'
 import { SettingsStore } from './settings'
 
 export type { AppSession } from './broker'
@@ -69,18 +69,18 @@ const ANSWERS_PER_THREAD = 4
  * `running` resolves once the thread runs; questions are sent to the pool only then, because one
  * sent while the thread is still starting makes the pool start a second thread, and both load the
  * library. `prepared` settles when the task ends: the pool is not stopped before, since stopping
- * a thread in the middle of a LanceDB request aborts the process.
+ * a thread in the middle of a LanceDB request aborts the process. `stop` cuts its rehearsal short.
  */
-function startQueryThread(pool: Piscina, libraryDir: string): { running: Promise<void>; prepared: Promise<unknown> } {
+function startQueryThread(pool: Piscina, libraryDir: string, ollamaHost: string): { running: Promise<void>; prepared: Promise<unknown>; stop: () => void } {
   const { port1: port, port2: threadPort } = new MessageChannel()
-  const prepared = pool.run({ libraryDir, port: threadPort } satisfies PrepareTask, { name: 'prepare', transferList: [threadPort] })
+  const prepared = pool.run({ libraryDir, ollamaHost, port: threadPort } satisfies PrepareTask, { name: 'prepare', transferList: [threadPort] })
   // A thread that could not start fails the questions sent to it, which say so.
-  const settled = prepared.catch(() => undefined)
+  const settled = prepared.catch(() => undefined).finally(() => port.close())
   const running = new Promise<void>((resolve) => {
     port.once('message', () => resolve())
     void settled.then(() => resolve())
-  }).finally(() => port.close())
-  return { running, prepared: settled }
+  })
+  return { running, prepared: settled, stop: () => port.postMessage({ type: 'stop' } satisfies QueryControl) }
 }
 
 export async function createAppService(options: AppServiceOptions): Promise<AppService> {
@@ -101,7 +101,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
     atomics: 'async',
     idleTimeout: 300_000
   })
-  const queryThread = startQueryThread(pool, libraryDir)
+  const queryThread = startQueryThread(pool, libraryDir, settings.get().ollamaHost)
   const chatsChanged = (): void => broker.broadcast('chats.changed', {})
   const currentSettings = (): SettingsValue => settings.get()
   const answers = new AnswerRooms({ libraryDir, pool, queryThread: queryThread.running, chats, broker, settings: currentSettings, chatsChanged, firstTokenTimeoutMs: options.firstTokenTimeoutMs })
@@ -246,6 +246,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
         pulls.stopAll()
         await answers.stopAll()
         await imports.close()
+        queryThread.stop()
         await queryThread.prepared
         await pool.destroy()
         await engine.close()

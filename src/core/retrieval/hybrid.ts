@@ -126,15 +126,21 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
       return rows
     })
   } else options.dispatched?.()
-  const [ftsRows, vectorRows] = await Promise.all([
-    fts,
-    vector.catch((error: Error) => {
-      // The vector leg needs the embedder (Ollama for Ollama embeddings); without it, keyword
-      // search still answers.
-      notices.push(semanticUnavailable(error))
-      return [] as LegRow[]
-    })
-  ])
+  const vectorLeg = vector.catch((error: Error) => {
+    // The vector leg needs the embedder (Ollama for Ollama embeddings); without it, keyword
+    // search still answers.
+    notices.push(semanticUnavailable(error))
+    return [] as LegRow[]
+  })
+  const [ftsLeg] = await Promise.allSettled([fts, vectorLeg])
+  if (ftsLeg.status === 'rejected') {
+    // Every request is let finish before the search fails: a LanceDB request still running when
+    // its thread is stopped (the app closing) aborts the whole process.
+    await Promise.allSettled([documents, columns])
+    throw ftsLeg.reason
+  }
+  const ftsRows = ftsLeg.value
+  const vectorRows = await vectorLeg
 
   const weights = legWeights(embedder?.spec.kind ?? null)
   const fused = fuseScores<LegRow>(
