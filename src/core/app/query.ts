@@ -120,12 +120,12 @@ export async function runQuery(task: QueryTask): Promise<void> {
  * so that a question asked while the user was still typing does not wait for it. Questions asked
  * meanwhile share the open library. Never rejects: a question reports whatever is wrong.
  *
- * Then it rehearses a question: one search of a document's title, embedded as a question is, and
- * the prompt built from its hits (no model is asked). A first question otherwise pays for what
+ * Then it rehearses questions: searches of documents' titles, embedded as a question is, and the
+ * prompt built from their hits (no model is asked). A first question otherwise pays for what
  * that touches the first time: the connection to Ollama, the index pages a real vector and real
- * words reach, and compiling the search and prompt code. Traced through `documind serve` at 96,000
- * chunks, a first question asked 3 s after launch had its first token in 59–64 ms with it, against
- * 104–151 ms without.
+ * words reach, and compiling the search and prompt code. Through `documind serve` at 96,000 chunks
+ * (builds alternated, four rounds), a first question asked 3 s after launch had its first token
+ * 47–60 ms after it was sent with the rehearsal, 106–138 ms without (the model's own delay taken off).
  */
 export async function prepareLibrary(task: PrepareTask): Promise<PrepareOutcome> {
   const stop = new AbortController()
@@ -147,22 +147,30 @@ export async function prepareLibrary(task: PrepareTask): Promise<PrepareOutcome>
   }
 }
 
-/** Longer than a rehearsal takes (0.04–0.1 s at 96,000 chunks); a hung Ollama is not waited for. */
+/**
+ * Questions rehearsed. With one, the ten questions after it were still slower than the next ones
+ * (median 46 against 36–37 ms to the first token at 96,000 chunks); with five, 42 against 34, and
+ * the p95 of the first 30 was 48.5–50.2 ms against 49.0–71.1 (three rounds each).
+ */
+const REHEARSALS = 5
+/** Longer than rehearsing takes (0.2–0.3 s at 96,000 chunks); a hung Ollama is not waited for. */
 const REHEARSAL_LIMIT_MS = 10_000
 /** Hits an answer asks for (see answers.ts). */
 const REHEARSAL_HITS = 6
 
 async function rehearse(reader: LibraryReader, task: PrepareTask, signal: AbortSignal): Promise<void> {
-  const documents = await reader.documentsById({ settingsRead: true })
-  let question = ''
-  for (const doc of documents.values()) {
-    if (doc.status !== 'ready') continue
-    question = (doc.title || basename(doc.name, extname(doc.name))).trim()
-    if (question) break
+  const titles: string[] = []
+  for (const doc of (await reader.documentsById({ settingsRead: true })).values()) {
+    const title = doc.status === 'ready' ? (doc.title || basename(doc.name, extname(doc.name))).trim() : ''
+    if (title) titles.push(title)
   }
-  if (!question) return
-  const result = await search({ libraryDir: task.libraryDir, ollamaHost: task.ollamaHost, question, k: REHEARSAL_HITS }, signal, () => undefined)
-  if (result.hits.length > 0) buildMessages(question, result.hits)
+  // Titles from across the library, so that more of its index pages are read.
+  const count = Math.min(REHEARSALS, titles.length)
+  for (let i = 0; i < count && !signal.aborted; i++) {
+    const question = titles[Math.floor((i * titles.length) / count)]
+    const result = await search({ libraryDir: task.libraryDir, ollamaHost: task.ollamaHost, question, k: REHEARSAL_HITS }, signal, () => undefined)
+    if (result.hits.length > 0) buildMessages(question, result.hits)
+  }
 }
 
 /** Whether the library was loaded (false for an empty one), and why not when it could not be. */
