@@ -2,7 +2,7 @@
  * Chats persist: across closing and reopening the service, through a crash in the middle of an
  * answer, and past a journal line torn by one. Search across chats, and export with sources.
  */
-import { appendFile, cp, readFile, readdir } from 'node:fs/promises'
+import { appendFile, cp, mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
@@ -150,6 +150,36 @@ describe('chats on disk', () => {
       expect(await call(service, session, 'chats.list', {})).toEqual([])
     } finally {
       fake.set({ tokenDelayMs: 0, reply: 'Python is simpler than shell scripts [1].' })
+      await service.close()
+    }
+  })
+
+  it('refuse a question that cannot be written, stopping the answer it started, and take the next one', async () => {
+    const dir = await freshLibrary()
+    const { service, session } = await openService(dir, fake.url)
+    // The answer's search starts while its question is written: an answer not stopped when the
+    // write fails would reach the model, and be answered.
+    fake.set({ firstTokenDelayMs: 500 })
+    try {
+      const chatId = await roomFor(service, session)
+      const journal = join(dir, 'chats', `${chatId}.jsonl`)
+      // A folder where the chat's journal should be: every write to it fails (EISDIR), even as root.
+      await rm(journal, { force: true })
+      await mkdir(journal)
+      const earlier = fake.requests.length
+      const error = await callError(service, session, 'chat.ask', { chatId, question: QUESTION })
+      expect(error.code).toBe('internal')
+      expect(session.room(chatId)).toEqual([])
+
+      await rm(journal, { recursive: true })
+      const { answerId } = await call(service, session, 'chat.ask', { chatId, question: QUESTION })
+      expect(await session.answerEnd(answerId)).toMatchObject({ type: 'done' })
+      expect(session.room(chatId)[0]).toMatchObject({ type: 'question', message: { text: QUESTION } })
+      await fake.settled()
+      const answered = fake.requests.slice(earlier).filter((r) => r.path === '/api/chat' && !r.clientClosed)
+      expect(answered).toHaveLength(1)
+    } finally {
+      fake.set({ firstTokenDelayMs: 0 })
       await service.close()
     }
   })

@@ -1,9 +1,10 @@
 /**
- * Questions and answers in chat rooms. The question is saved before anything else happens; the
- * answer runs in a query worker and streams to every session in the room as `loading` → `sources`
- * → `loading` → `token`… → `done` or `error`. The answer's text is saved as it streams (at least
- * every ~500 ms), so a crash leaves the question and the partial answer on disk. One answer per
- * room at a time; any number of rooms at once.
+ * Questions and answers in chat rooms. The question is saved before anything of its answer is
+ * heard (the answer's search starts while it is written); the answer runs in a query worker and
+ * streams to every session in the room as `loading` → `sources` → `loading` → `token`… → `done`
+ * or `error`. The answer's text is saved as it streams (at least every ~500 ms), so a crash
+ * leaves the question and the partial answer on disk. One answer per room at a time; any number
+ * of rooms at once.
  */
 import { randomUUID } from 'node:crypto'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
@@ -61,9 +62,7 @@ export class AnswerRooms {
       const now = Date.now()
       const questionMessage: MessageValue = { id: randomUUID(), chatId, role: 'user', text: question, createdAt: now, status: 'complete', citations: [] }
       const answer: MessageValue = { id: entry.answerId, chatId, role: 'assistant', text: '', createdAt: now, status: 'streaming', citations: [] }
-      await chats.putMessages(chatId, [questionMessage, answer])
-      broker.publish({ type: 'question', chatId, message: questionMessage })
-      this.deps.chatsChanged()
+      const saved = chats.putMessages(chatId, [questionMessage, answer])
       const settings = this.deps.settings()
       const task: QueryTask = {
         libraryDir: this.deps.libraryDir,
@@ -76,7 +75,21 @@ export class AnswerRooms {
         firstTokenTimeoutMs: this.deps.firstTokenTimeoutMs,
         port: workerPort
       }
-      void this.stream(answer, task, entry)
+      // The answer's task starts while the question is being written, not after: the write would
+      // otherwise be on the way to the first token. Nothing of the answer is heard before the
+      // question is saved (its progress waits in the port), and a question that cannot be saved
+      // stops its task.
+      const taskEnded = this.start(task)
+      try {
+        await saved
+      } catch (error) {
+        port.postMessage({ type: 'stop' } satisfies QueryControl)
+        await taskEnded
+        throw error
+      }
+      broker.publish({ type: 'question', chatId, message: questionMessage })
+      this.deps.chatsChanged()
+      void this.stream(answer, taskEnded, entry)
         .catch((error: unknown): RoomEvent => {
           console.error('documind: an answer could not be finished:', error)
           return { type: 'error', chatId, answerId: answer.id, error: { code: 'internal', message: INTERNAL_MESSAGE } }
@@ -119,8 +132,22 @@ export class AnswerRooms {
     await Promise.all(finished)
   }
 
+  /** Runs a query task; resolves with the error to report when its thread failed before it ended. */
+  private start(task: QueryTask): Promise<ErrorValue | null> {
+    return Promise.resolve(this.deps.queryThread)
+      .then(() => this.deps.pool.run(task, { transferList: [task.port] }))
+      .then(
+        () => null,
+        (error: unknown): ErrorValue => {
+          // The thread died (out of memory, or the pool was destroyed) before the answer ended.
+          console.error('documind: a query worker failed:', error)
+          return { code: 'internal', message: INTERNAL_MESSAGE }
+        }
+      )
+  }
+
   /** Streams the answer to the room and saves it; resolves with the event that ends it (done or error). */
-  private async stream(answer: MessageValue, task: QueryTask, entry: Running): Promise<Extract<RoomEvent, { type: 'done' | 'error' }>> {
+  private async stream(answer: MessageValue, task: Promise<ErrorValue | null>, entry: Running): Promise<Extract<RoomEvent, { type: 'done' | 'error' }>> {
     const { chats, broker } = this.deps
     const { chatId, id: answerId } = answer
     const publish = (event: RoomEvent): void => broker.publish(event)
@@ -146,14 +173,7 @@ export class AnswerRooms {
       } else if (progress.type === 'done') reported?.({ answer: progress.answer, notices: progress.notices })
       else reported?.({ error: progress.error })
     })
-    const taskEnded = Promise.resolve(this.deps.queryThread).then(() => this.deps.pool.run(task, { transferList: [task.port] })).then(
-      () => null,
-      (error: unknown) => {
-        // The thread died (out of memory, or the pool was destroyed) before the answer ended.
-        console.error('documind: a query worker failed:', error)
-        reported?.({ error: { code: 'internal', message: INTERNAL_MESSAGE } })
-      }
-    )
+    const taskEnded = task.then((failure) => failure && reported?.({ error: failure }))
     const result = await outcome
     // The worker may still be closing its port; the answer is over once its task is.
     await taskEnded
