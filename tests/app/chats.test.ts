@@ -170,6 +170,9 @@ describe('chats on disk', () => {
       const error = await callError(service, session, 'chat.ask', { chatId, question: QUESTION })
       expect(error.code).toBe('internal')
       expect(session.room(chatId)).toEqual([])
+      // Neither the refused question nor an answer that will never come stays in the chat.
+      expect(await call(service, session, 'chats.messages', { chatId })).toEqual([])
+      expect((await call(service, session, 'chats.list', {})).find((chat) => chat.id === chatId)).toMatchObject({ title: 'New chat', messageCount: 0 })
 
       await rm(journal, { recursive: true })
       const { answerId } = await call(service, session, 'chat.ask', { chatId, question: QUESTION })

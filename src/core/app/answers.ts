@@ -147,7 +147,7 @@ export class AnswerRooms {
   }
 
   /** Streams the answer to the room and saves it; resolves with the event that ends it (done or error). */
-  private async stream(answer: MessageValue, task: Promise<ErrorValue | null>, entry: Running): Promise<Extract<RoomEvent, { type: 'done' | 'error' }>> {
+  private async stream(answer: MessageValue, ran: Promise<ErrorValue | null>, entry: Running): Promise<Extract<RoomEvent, { type: 'done' | 'error' }>> {
     const { chats, broker } = this.deps
     const { chatId, id: answerId } = answer
     const publish = (event: RoomEvent): void => broker.publish(event)
@@ -173,7 +173,7 @@ export class AnswerRooms {
       } else if (progress.type === 'done') reported?.({ answer: progress.answer, notices: progress.notices })
       else reported?.({ error: progress.error })
     })
-    const taskEnded = task.then((failure) => failure && reported?.({ error: failure }))
+    const taskEnded = ran.then((failure) => failure && reported?.({ error: failure }))
     const result = await outcome
     // The worker may still be closing its port; the answer is over once its task is.
     await taskEnded

@@ -107,19 +107,37 @@ export class ChatStore {
     return this.putMessages(message.chatId, [message])
   }
 
-  /** Adds or replaces messages of one chat, in order, in one write (a question and its answer's start). */
+  /**
+   * Adds or replaces messages of one chat, in order, in one write (a question and its answer's
+   * start). When the write fails, the chat is left as it was: a question the user was told could
+   * not be saved must not show, nor an answer to it that will never come.
+   */
   async putMessages(chatId: string, messages: MessageValue[]): Promise<void> {
     const chat = this.chats.get(chatId)
     if (!chat) return
+    const { title, updatedAt } = chat
+    const replaced: MessageValue[] = []
     chat.updatedAt = Date.now()
     for (const message of messages) {
       if (message.chatId !== chatId) throw new Error(`message ${message.id} is not of chat ${chatId}`)
       const index = chat.messages.findIndex((m) => m.id === message.id)
-      if (index >= 0) chat.messages[index] = message
+      if (index >= 0) replaced.push(chat.messages.splice(index, 1, message)[0])
       else chat.messages.push(message)
       if (!chat.titled && message.role === 'user' && chat.messages.length === 1) chat.title = titleFromQuestion(message.text)
     }
-    await this.append(chatId, ...messages.map((message): ChatLine => ({ t: 'message', message, at: chat.updatedAt })))
+    try {
+      await this.append(chatId, ...messages.map((message): ChatLine => ({ t: 'message', message, at: chat.updatedAt })))
+    } catch (error) {
+      // Only what this call put is taken back; a later call's messages stay.
+      chat.messages = chat.messages.flatMap((m) => {
+        if (!messages.includes(m)) return [m]
+        const previous = replaced.find((r) => r.id === m.id)
+        return previous ? [previous] : []
+      })
+      if (!chat.titled && chat.messages.length === 0) chat.title = title
+      chat.updatedAt = updatedAt
+      throw error
+    }
   }
 
   /** Appends streamed text to an answer being written. */
