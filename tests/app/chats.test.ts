@@ -157,8 +157,8 @@ describe('chats on disk', () => {
   it('refuse a question that cannot be written, stopping the answer it started, and take the next one', async () => {
     const dir = await freshLibrary()
     const { service, session } = await openService(dir, fake.url)
-    // The answer's search starts while its question is written: an answer not stopped when the
-    // write fails would reach the model, and be answered.
+    // The answer's search starts while its question is written: the answer started for a
+    // question that could not be written must not reach the model.
     fake.set({ firstTokenDelayMs: 500 })
     try {
       const chatId = await roomFor(service, session)

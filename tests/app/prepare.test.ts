@@ -49,7 +49,7 @@ async function prepare(libraryDir: string, options: { stopWhenRunning?: boolean 
     running = message === 'running'
     if (options.stopWhenRunning) port.postMessage({ type: 'stop' })
   })
-  const outcome = (await pool.run({ libraryDir, ollamaHost: fake.url, port: threadPort }, { name: 'prepare', transferList: [threadPort] })) as PrepareOutcome
+  const outcome = (await pool.run({ libraryDir, ollamaHost: fake.url, k: 6, port: threadPort }, { name: 'prepare', transferList: [threadPort] })) as PrepareOutcome
   await new Promise((settle) => setImmediate(settle))
   port.close()
   return { outcome, runningFirst: running }

@@ -19,7 +19,8 @@ import type { QueryControl, QueryProgress, QueryTask } from './query'
 
 const SAVE_EVERY_MS = 400
 const HISTORY_MESSAGES = 6
-const HITS_WANTED = 6
+/** Hits an answer is given (the launch task's rehearsals ask for as many, see service.ts). */
+export const HITS_WANTED = 6
 
 interface Running {
   answerId: string

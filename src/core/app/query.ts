@@ -40,6 +40,8 @@ export interface PrepareTask {
   libraryDir: string
   /** Where the library's Ollama embedder is, for the rehearsal search (see `prepareLibrary`). */
   ollamaHost: string
+  /** Hits a rehearsal asks for: as many as an answer does. */
+  k: number
   /**
    * Told once the thread runs the task (then it takes questions too); a `stop` sent on it ends the
    * rehearsal at once (the app is closing). Must also be in the task's transferList.
@@ -155,8 +157,6 @@ export async function prepareLibrary(task: PrepareTask): Promise<PrepareOutcome>
 const REHEARSALS = 5
 /** Longer than rehearsing takes (0.2–0.3 s at 96,000 chunks); a hung Ollama is not waited for. */
 const REHEARSAL_LIMIT_MS = 10_000
-/** Hits an answer asks for (see answers.ts). */
-const REHEARSAL_HITS = 6
 
 async function rehearse(reader: LibraryReader, task: PrepareTask, signal: AbortSignal): Promise<void> {
   const titles: string[] = []
@@ -168,7 +168,7 @@ async function rehearse(reader: LibraryReader, task: PrepareTask, signal: AbortS
   const count = Math.min(REHEARSALS, titles.length)
   for (let i = 0; i < count && !signal.aborted; i++) {
     const question = titles[Math.floor((i * titles.length) / count)]
-    const result = await search({ libraryDir: task.libraryDir, ollamaHost: task.ollamaHost, question, k: REHEARSAL_HITS }, signal, () => undefined)
+    const result = await search({ libraryDir: task.libraryDir, ollamaHost: task.ollamaHost, question, k: task.k }, signal, () => undefined)
     if (result.hits.length > 0) buildMessages(question, result.hits)
   }
 }

@@ -13,7 +13,7 @@ import { parseRequest, type RequestName, type RequestOutput, type Result, type r
 import { Engine } from '../engine'
 import { parseHeadings } from '../retrieval/hybrid'
 import { ensureLanceEnvironment } from '../store/lance'
-import { AnswerRooms } from './answers'
+import { AnswerRooms, HITS_WANTED } from './answers'
 import { Broker, type AppSession } from './broker'
 import { exportChat } from './chat-export'
 import { ChatStore } from './chat-store'
@@ -73,7 +73,7 @@ const ANSWERS_PER_THREAD = 4
  */
 function startQueryThread(pool: Piscina, libraryDir: string, ollamaHost: string): { running: Promise<void>; prepared: Promise<unknown>; stop: () => void } {
   const { port1: port, port2: threadPort } = new MessageChannel()
-  const prepared = pool.run({ libraryDir, ollamaHost, port: threadPort } satisfies PrepareTask, { name: 'prepare', transferList: [threadPort] })
+  const prepared = pool.run({ libraryDir, ollamaHost, k: HITS_WANTED, port: threadPort } satisfies PrepareTask, { name: 'prepare', transferList: [threadPort] })
   // A thread that could not start fails the questions sent to it, which say so.
   const settled = prepared.catch(() => undefined).finally(() => port.close())
   const running = new Promise<void>((resolve) => {
