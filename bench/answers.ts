@@ -147,7 +147,11 @@ async function timeToFirstToken(libraryDir: string, ollamaUrl: string, delayMs: 
       const ended = client.next((m) => roomEvent(chatId, 'done')(m) || roomEvent(chatId, 'error')(m), 120_000)
       const asked = await client.invoke('chat.ask', { chatId, question }, () => (sentAt = performance.now()))
       if (!asked?.ok) throw new Error(`the question was refused: ${asked?.error?.message}`)
-      await firstToken
+      // An answer with nothing relevant in the library ends without asking the model: there is no
+      // first token to time, and waiting for one would only end in a timeout.
+      if ((await Promise.race([firstToken.then(() => 'token'), ended.then(() => 'ended')])) === 'ended') {
+        throw new Error(`"${question}" was answered without the model (nothing relevant found in ${libraryDir}): no first token to time`)
+      }
       samples.push(performance.now() - sentAt - delayMs)
       await ended
     }
