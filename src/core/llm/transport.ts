@@ -6,7 +6,7 @@
  * Node's global `fetch` is undici too, wrapped in the WHATWG machinery (web streams, abort
  * signals, body mixins) for every request. A search waits for its question's embedding, so that
  * machinery sits on its critical path: against the benchmark's model server, 100 embeddings of one
- * question each, seven rounds alternated, took p50 0.90 and p95 2.26 ms through `fetch` and 0.58
+ * question each, seven rounds alternated, took p50 0.91 and p95 2.46 ms through `fetch` and 0.58
  * and 1.03 ms through `request` (bench/notes.md). Streamed answers (chat, pulls) still go through
  * `fetch`: their first token came no sooner through `request`.
  */
