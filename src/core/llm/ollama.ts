@@ -47,7 +47,7 @@ export function createOllamaGateway(options: OllamaGatewayOptions = {}): ModelGa
     const call = new Call(host, signal)
     call.stopAfter(statusTimeoutMs, 'timeout')
     try {
-      const client = call.client(false)
+      const client = call.client('fetch')
       const [version, list] = await Promise.allSettled([client.version(), client.list()])
       if (list.status === 'rejected') throw list.reason
       if (!Array.isArray(list.value?.models)) throw new ShapeError('the model list is missing')
@@ -72,7 +72,7 @@ export function createOllamaGateway(options: OllamaGatewayOptions = {}): ModelGa
     const cancelFirstTokenTimer = firstTokenMs > 0 ? call.stopAfter(firstTokenMs, 'first-token-timeout') : () => {}
     let partial = ''
     try {
-      const stream = await call.client(true).chat({ model, messages, stream: true, options: { num_ctx: contextTokens } })
+      const stream = await call.client('fetch').chat({ model, messages, stream: true, options: { num_ctx: contextTokens } })
       call.attach(stream)
       for await (const part of stream as AsyncIterable<ChatResponse>) {
         const token: unknown = part.message?.content ?? ''
@@ -96,7 +96,7 @@ export function createOllamaGateway(options: OllamaGatewayOptions = {}): ModelGa
     if (texts.length === 0) return []
     const call = new Call(host, signal)
     try {
-      const response = await call.client(false).embed({ model, input: texts, truncate: true })
+      const response = await call.client('buffered').embed({ model, input: texts, truncate: true })
       const vectors: unknown = response?.embeddings
       if (!Array.isArray(vectors) || vectors.length !== texts.length) {
         throw new ShapeError(`${texts.length} vectors were asked for, ${Array.isArray(vectors) ? vectors.length : 'none'} came back`)
@@ -115,7 +115,7 @@ export function createOllamaGateway(options: OllamaGatewayOptions = {}): ModelGa
   async function pull(model: string, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void> {
     const call = new Call(host, signal)
     try {
-      const stream = await call.client(true).pull({ model, stream: true })
+      const stream = await call.client('fetch').pull({ model, stream: true })
       call.attach(stream)
       for await (const p of stream) {
         const progress: PullProgress = { status: String(p.status ?? '') }
@@ -169,10 +169,14 @@ class Call {
     else signal?.addEventListener('abort', this.onAbort, { once: true })
   }
 
-  /** A client for this call: `streamed` for answers read as they come, else read whole (see transport.ts). */
-  client(streamed: boolean): Ollama {
+  /**
+   * A client for this call, sending through `fetch`, or through `bufferedFetch` (see transport.ts),
+   * which only embeddings use: the status check through it made answers' first tokens later
+   * through `documind serve` (bench/notes.md), though it was faster alone.
+   */
+  client(transport: 'fetch' | 'buffered'): Ollama {
     const own = this.controller.signal
-    const send = streamed ? fetch : bufferedFetch
+    const send = transport === 'buffered' ? bufferedFetch : fetch
     return new Ollama({
       host: this.host,
       fetch: (input, init) => send(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, own]) : own })
