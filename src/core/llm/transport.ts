@@ -6,7 +6,7 @@
  * body readers), built and thrown away per request. A search waits for its question's embedding,
  * so that machinery sits on its critical path: against the benchmark's model server, 100
  * embeddings of one question each, seven rounds alternated, took p50 0.91 and p95 2.46 ms through
- * `fetch` and 0.39–0.48 and 1.0 ms through `node:http` (bench/notes.md). undici's own `request`
+ * `fetch` and 0.55 and 1.1–1.4 ms through `node:http` (bench/notes.md). undici's own `request`
  * was as fast, but loading the package took 134–146 ms, which a query thread pays before its
  * first question. Everything else still goes through `fetch`: streamed answers came no sooner
  * another way, and the status check through this made answers slower (see ollama.ts).
