@@ -28,6 +28,13 @@ const json = (response: ServerResponse, value: unknown): void => {
   response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value))
 }
 
+/** Starts an answer and closes the connection before it is whole. */
+function breakOff(response: ServerResponse): void {
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
+  response.write('{"embeddings":[[0.1,')
+  setTimeout(() => response.socket?.destroy(), 20)
+}
+
 describe('bufferedFetch', () => {
   it('answers with a standard Response: status, headers and body', async () => {
     const url = await serve((request, response) => {
@@ -57,11 +64,7 @@ describe('bufferedFetch', () => {
   })
 
   it('fails with ECONNRESET when the answer breaks off, instead of returning part of it', async () => {
-    const url = await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
-      response.write('{"embeddings":[[0.1,')
-      setTimeout(() => response.socket?.destroy(), 20)
-    })
+    const url = await serve((_request, response) => breakOff(response))
     await expect(bufferedFetch(`${url}/api/embed`, { method: 'POST', body: '{}' })).rejects.toMatchObject({ code: 'ECONNRESET' })
   })
 
@@ -93,11 +96,7 @@ describe('the gateway and the embedder over it', () => {
   })
 
   it('reports an embedding whose answer breaks off as interrupted, naming the server', async () => {
-    const url = await serve((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
-      response.write('{"embeddings":[[0.1,')
-      setTimeout(() => response.socket?.destroy(), 20)
-    })
+    const url = await serve((_request, response) => breakOff(response))
     const error = await createOllamaGateway({ host: url })
       .embed('nomic-embed-text:latest', ['a question'])
       .catch((e: unknown) => e)
