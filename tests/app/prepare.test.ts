@@ -70,7 +70,7 @@ describe('the query thread started at launch', () => {
     expect(await prepare(library)).toEqual({ outcome: { prepared: true }, runningFirst: true })
   })
 
-  it('rehearses a question on a library of Ollama embeddings: a document title goes to its model, and a hung Ollama is not waited for', async () => {
+  it('rehearses a question on a library of Ollama embeddings: a document title goes to its model, the model list is read, and a hung Ollama is not waited for', async () => {
     const dir = await tempDir()
     dirs.push(dir)
     const engine = new Engine({ libraryDir: dir, ollamaHost: fake.url })
@@ -81,9 +81,14 @@ describe('the query thread started at launch', () => {
     }
     const embedded = (): unknown[] => fake.requests.filter((r) => r.path === '/api/embed').map((r) => (r.body as { input: unknown }).input)
     const before = embedded().length
+    const requestsBefore = fake.requests.length
     expect(await prepare(dir)).toEqual({ outcome: { prepared: true }, runningFirst: true })
     const titles = new Set(await titlesOf(dir))
     expect(embedded().slice(before).some((input) => Array.isArray(input) && input.length === 1 && titles.has(String(input[0])))).toBe(true)
+    // It also looks at which models Ollama has, as an answer does, and asks no model to answer.
+    const asked = fake.requests.slice(requestsBefore).map((r) => r.path)
+    expect(asked).toContain('/api/tags')
+    expect(asked).not.toContain('/api/chat')
 
     // Ollama listening but not answering: the app closing stops the rehearsal at once.
     fake.set({ fault: { kind: 'hang', paths: ['/api/embed'] } })

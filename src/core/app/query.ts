@@ -123,7 +123,7 @@ export async function runQuery(task: QueryTask): Promise<void> {
  * meanwhile share the open library. Never rejects: a question reports whatever is wrong.
  *
  * Then it rehearses questions: searches of documents' titles, embedded as a question is, and the
- * prompt built from their hits (no model is asked). A first question otherwise pays for what
+ * prompt built from their hits, then the look at which models Ollama has (no model is asked). A first question otherwise pays for what
  * that touches the first time: the connection to Ollama, the index pages a real vector and real
  * words reach, and compiling the search and prompt code. Through `documind serve` at 96,000 chunks
  * (builds alternated, four rounds), a first question asked 3 s after launch had its first token
@@ -171,6 +171,9 @@ async function rehearse(reader: LibraryReader, task: PrepareTask, signal: AbortS
     const result = await search({ libraryDir: task.libraryDir, ollamaHost: task.ollamaHost, question, k: task.k }, signal, () => undefined)
     if (result.hits.length > 0) buildMessages(question, result.hits)
   }
+  // Which models Ollama has, as an answer asks: the thread's first request through `fetch` loads
+  // its machinery, 57–76 ms that the first answer's request to the model otherwise waits for.
+  if (!signal.aborted) await createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS }).status(signal)
 }
 
 /** Whether the library was loaded (false for an empty one), and why not when it could not be. */
