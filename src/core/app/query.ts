@@ -11,7 +11,7 @@ import { answerQuestion } from '../answer/answer'
 import { buildMessages } from '../answer/prompt'
 import { choiceForSpec, embedderCache } from '../embed/choice'
 import type { Embedder } from '../embed/embedder'
-import type { ChatMessage, GatewayStatus } from '../llm/gateway'
+import type { ChatMessage, GatewayStatus, ModelGateway } from '../llm/gateway'
 import { createOllamaGateway } from '../llm/ollama'
 import { hybridSearch, prepareSearch, type SearchResult } from '../retrieval/hybrid'
 import type { LibraryMeta } from '../store/library'
@@ -68,6 +68,11 @@ export type QueryControl = { type: 'stop' }
  */
 const STATUS_TIMEOUT_MS = 10_000
 
+/** The gateway as answers use it: Ollama at `host`, with the answers' status limit. */
+function answerGateway(host: string): ModelGateway {
+  return createOllamaGateway({ host, statusTimeoutMs: STATUS_TIMEOUT_MS })
+}
+
 // One read connection per library and one embedder per choice for the life of the thread.
 const readers = new Map<string, Promise<LibraryReader>>()
 const embedders = embedderCache()
@@ -83,7 +88,7 @@ export async function runQuery(task: QueryTask): Promise<void> {
   })
   const post = (progress: QueryProgress): void => port.postMessage(progress)
   try {
-    const gateway = createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS })
+    const gateway = answerGateway(task.ollamaHost)
     // Which models Ollama has is asked while the library is searched, not after, and once the
     // search's own requests are out (see SearchOptions.dispatched): issuing two HTTP requests
     // takes the thread a millisecond or two, and the model server some work.
@@ -123,11 +128,12 @@ export async function runQuery(task: QueryTask): Promise<void> {
  * meanwhile share the open library. Never rejects: a question reports whatever is wrong.
  *
  * Then it rehearses questions: searches of documents' titles, embedded as a question is, and the
- * prompt built from their hits, then the look at which models Ollama has (no model is asked). A first question otherwise pays for what
- * that touches the first time: the connection to Ollama, the index pages a real vector and real
- * words reach, and compiling the search and prompt code. Through `documind serve` at 96,000 chunks
- * (builds alternated, four rounds), a first question asked 3 s after launch had its first token
- * 47–60 ms after it was sent with the rehearsal, 106–138 ms without (the model's own delay taken off).
+ * prompt built from their hits, then the look at which models Ollama has (no model is asked). A
+ * first question otherwise pays for what that touches the first time: the connection to Ollama,
+ * the index pages a real vector and real words reach, and compiling the search and prompt code.
+ * Through `documind serve` at 96,000 chunks (builds alternated, four rounds), a first question
+ * asked 3 s after launch had its first token 47–60 ms after it was sent with the rehearsal,
+ * 106–138 ms without (the model's own delay taken off).
  */
 export async function prepareLibrary(task: PrepareTask): Promise<PrepareOutcome> {
   const stop = new AbortController()
@@ -173,7 +179,7 @@ async function rehearse(reader: LibraryReader, task: PrepareTask, signal: AbortS
   }
   // Which models Ollama has, as an answer asks: the thread's first request through `fetch` loads
   // its machinery, 57–76 ms that the first answer's request to the model otherwise waits for.
-  if (!signal.aborted) await createOllamaGateway({ host: task.ollamaHost, statusTimeoutMs: STATUS_TIMEOUT_MS }).status(signal)
+  if (!signal.aborted) await answerGateway(task.ollamaHost).status(signal)
 }
 
 /** Whether the library was loaded (false for an empty one), and why not when it could not be. */

@@ -14,8 +14,11 @@
 import http from 'node:http'
 import https from 'node:https'
 
-// Kept-alive connections, one pool per thread, like `fetch`'s own.
-const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) }
+// Each scheme's client, with kept-alive connections: one pool per thread, like `fetch`'s own.
+const clients: Record<string, { module: typeof http | typeof https; agent: http.Agent }> = {
+  'http:': { module: http, agent: new http.Agent({ keepAlive: true }) },
+  'https:': { module: https, agent: new https.Agent({ keepAlive: true }) }
+}
 
 /** Statuses whose response has no body (`new Response` refuses one). */
 const NO_BODY = new Set([204, 205, 304])
@@ -28,10 +31,10 @@ export function bufferedFetch(input: string | URL | Request, init: RequestInit =
   if (input instanceof Request) return Promise.reject(new TypeError('bufferedFetch takes a URL, not a Request'))
   if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') return Promise.reject(new TypeError('bufferedFetch sends string bodies only'))
   const url = new URL(input)
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new TypeError(`bufferedFetch cannot fetch ${url.protocol} URLs`))
+  const client = clients[url.protocol] as (typeof clients)[string] | undefined
+  if (!client) return Promise.reject(new TypeError(`bufferedFetch cannot fetch ${url.protocol} URLs`))
   return new Promise((resolve, reject) => {
-    const client = url.protocol === 'https:' ? https : http
-    const request = client.request(url, { method: init.method ?? 'GET', headers: init.headers as http.OutgoingHttpHeaders, agent: agents[url.protocol as 'http:'], signal: init.signal ?? undefined }, (response) => {
+    const request = client.module.request(url, { method: init.method ?? 'GET', headers: init.headers as http.OutgoingHttpHeaders, agent: client.agent, signal: init.signal ?? undefined }, (response) => {
       const parts: Buffer[] = []
       response.on('data', (part: Buffer) => parts.push(part))
       // An answer that breaks off fails with ECONNRESET ("aborted"), never ends as if whole.
