@@ -26,10 +26,10 @@ function random(seed: number): () => number {
 }
 
 /** `count` vectors around the same 300 random centres (the topics), with noise drawn from `seed`. */
-function clusteredVectors(count: number, seed: number): number[][] {
+function clusteredVectors(count: number, seed: number, dim = DIM): number[][] {
   const gauss = (next: () => number): number => Math.sqrt(-2 * Math.log(next() || 1e-9)) * Math.cos(2 * Math.PI * next())
   const topics = random(1)
-  const centres = Array.from({ length: 300 }, () => Array.from({ length: DIM }, () => gauss(topics)))
+  const centres = Array.from({ length: 300 }, () => Array.from({ length: dim }, () => gauss(topics)))
   const next = random(seed)
   return Array.from({ length: count }, () => {
     const centre = centres[Math.floor(next() * centres.length)]
@@ -68,7 +68,7 @@ describe('the vector index', () => {
 
   it('is built from the threshold on, with about √rows partitions', async () => {
     record = await maintainVectorIndex(table, ROWS, undefined)
-    expect(record).toEqual({ trainedRows: ROWS, partitions: partitionsFor(ROWS) })
+    expect(record).toEqual({ trainedRows: ROWS, partitions: partitionsFor(ROWS), bits: VECTOR_INDEX.bits })
     expect(partitionsFor(ROWS)).toBe(Math.round(Math.sqrt(ROWS)))
     expect(await hasVectorIndex()).toBe(true)
   }, 60_000)
@@ -92,6 +92,19 @@ describe('the vector index', () => {
     expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.95)
   })
 
+  it('re-ranks candidates unless the codes rank well enough alone', () => {
+    const refine = (record: VectorIndexRecord, dimensions: number): number => vectorSearchSettings(record, dimensions)!.refineFactor
+    // 7-bit codes of 512 dimensions and more: not re-ranked up to 250,000 chunks, once beyond.
+    expect(refine({ trainedRows: 100_000, partitions: 316, bits: 7 }, 768)).toBe(0)
+    expect(refine({ trainedRows: 250_000, partitions: 500, bits: 7 }, 512)).toBe(0)
+    expect(refine({ trainedRows: 1_000_000, partitions: 1000, bits: 7 }, 768)).toBe(1)
+    // 1-bit codes (an index built before codes had more bits), and fewer dimensions whatever the codes.
+    expect(refine({ trainedRows: 100_000, partitions: 316 }, 768)).toBe(2)
+    expect(refine({ trainedRows: 100_000, partitions: 316, bits: 1 }, 768)).toBe(2)
+    expect(refine({ trainedRows: 1_000_000, partitions: 1000, bits: 1 }, 768)).toBe(5)
+    expect(refine({ trainedRows: 100_000, partitions: 316, bits: 7 }, 384)).toBe(5)
+  })
+
   it('probes more of a large index: twelve times the square root of its partitions, at least 60% of them', () => {
     const probes = (partitions: number): number => vectorSearchSettings({ trainedRows: partitions ** 2, partitions }, 768)!.nprobes
     expect(probes(50)).toBe(50)
@@ -104,6 +117,50 @@ describe('the vector index', () => {
   it('is kept until the library has grown enough, then trained again for its new size', async () => {
     expect(await maintainVectorIndex(table, ROWS * (VECTOR_INDEX.retrainGrowth - 1), record)).toBe(record)
     const grown = ROWS * VECTOR_INDEX.retrainGrowth
-    expect(await maintainVectorIndex(table, grown, record)).toEqual({ trainedRows: grown, partitions: partitionsFor(grown) })
+    expect(await maintainVectorIndex(table, grown, record)).toEqual({ trainedRows: grown, partitions: partitionsFor(grown), bits: VECTOR_INDEX.bits })
   }, 60_000)
 })
+
+describe('an index of 768-d vectors', () => {
+  const dim = 768
+  let db768: Connection
+  let table768: Table
+
+  beforeAll(async () => {
+    const lancedb = await loadLance()
+    db768 = await lancedb.connect(join(dir, 'd768'))
+    table768 = await db768.createTable('chunks', clusteredVectors(ROWS, 3, dim).map((vector, i) => ({ id: `c${i}`, vector })))
+  }, 60_000)
+  afterAll(() => {
+    table768?.close()
+    db768?.close()
+  })
+
+  it('is searched without re-ranking and still finds at least 95% of the exact ten nearest', async () => {
+    const record = (await maintainVectorIndex(table768, ROWS, undefined))!
+    expect(vectorSearchSettings(record, dim)!.refineFactor).toBe(0)
+    let found = 0
+    const queries = clusteredVectors(40, 4, dim)
+    for (const query of queries) {
+      const vector = Float32Array.from(query)
+      // The leg's distances are the codes' estimates: each neighbour's exact distance is computed here.
+      const shipped = (await nearestChunks(table768, vector, 50, record).select(['id', 'vector']).toArray()).slice(0, 10)
+      const exact = await table768.query().nearestTo(vector).distanceType('cosine').bypassVectorIndex().select(['_distance']).limit(10).toArray()
+      const tenth = exact[9]._distance as number
+      found += shipped.filter((row) => cosineDistance(vector, Float32Array.from(row.vector as Iterable<number>)) <= tenth + 1e-6).length
+    }
+    expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.95)
+  }, 60_000)
+})
+
+function cosineDistance(a: Float32Array, b: Float32Array): number {
+  let dot = 0
+  let na = 0
+  let nb = 0
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i]
+    na += a[i] * a[i]
+    nb += b[i] * b[i]
+  }
+  return 1 - dot / Math.sqrt(na * nb)
+}

@@ -46,7 +46,7 @@ describe('a first import', () => {
     expect(indexes.map((index) => `${index.indexType}(${index.columns.join(',')})`).sort()).toEqual(['FTS(search_text)', 'IvfRq(vector)'])
     // Every row is in the full-text index; the vector index's record says it was trained on every row.
     expect((await table.indexStats(indexes.find((index) => index.indexType === 'FTS')!.name))?.numUnindexedRows).toBe(0)
-    expect((await readMeta(dir)).vectorIndex).toEqual({ trainedRows: rows, partitions: partitionsFor(rows) })
+    expect((await readMeta(dir)).vectorIndex).toEqual({ trainedRows: rows, partitions: partitionsFor(rows), bits: VECTOR_INDEX.bits })
   })
 
   it('is searched through both', async () => {
@@ -74,7 +74,7 @@ describe('an import whose writer died before it built the indexes', () => {
       const rows = DOCUMENTS * CHUNKS_PER_DOCUMENT
       const indexes = await (await reader.chunks())!.listIndices()
       expect(indexes.map((index) => `${index.indexType}(${index.columns.join(',')})`).sort()).toEqual(['FTS(search_text)', 'IvfRq(vector)'])
-      expect((await readMeta(dir)).vectorIndex).toEqual({ trainedRows: rows, partitions: partitionsFor(rows) })
+      expect((await readMeta(dir)).vectorIndex).toEqual({ trainedRows: rows, partitions: partitionsFor(rows), bits: VECTOR_INDEX.bits })
       expect((await hybridSearch(reader, embedder, 'marker3x7 lantern', { k: 3 })).hits[0].chunkId).toBe('doc-3-7')
     } finally {
       reader.close()

@@ -252,7 +252,9 @@ export function candidatesFor(k: number): number {
 export function nearestChunks(table: Table, vector: Float32Array, limit: number, index?: VectorIndexRecord): VectorQuery {
   const query = table.query().nearestTo(vector).distanceType('cosine').limit(limit)
   const settings = vectorSearchSettings(index, vector.length)
-  return settings ? query.nprobes(settings.nprobes).refineFactor(settings.refineFactor) : query
+  if (!settings) return query
+  const probed = query.nprobes(settings.nprobes)
+  return settings.refineFactor > 0 ? probed.refineFactor(settings.refineFactor) : probed
 }
 
 function toHit(row: Passage, score: number, doc: DocumentRecord): Hit {

@@ -7,12 +7,21 @@ import { loadLance } from './lance'
  * A small library is searched exhaustively: exact, and fast enough. LanceDB's exhaustive search
  * costs about 3 µs per chunk on these machines (12,600 chunks: 35–40 ms; 96,000: 240 ms), so from
  * `minRows` chunks on (about 15 ms of it) the writer builds an IVF_RQ index when it closes (never
- * in the middle of an import, so reading never waits for it): about √rows k-means partitions, each vector kept as RaBitQ codes (1 bit per
- * dimension after a random rotation, so there is no quantizer to train). Measured on 100k chunks
- * of the benchmark corpus on two cores: IVF_PQ with LanceDB's defaults had not finished training
- * after 6 minutes, IVF_HNSW_SQ took 45 s, IVF_RQ 8 s. Rows written later are folded into the
- * existing partitions by LanceDB's optimize; once the library has grown `retrainGrowth` times
- * over since the partitions were trained, they are trained again for its new size.
+ * in the middle of an import, so reading never waits for it): about √rows k-means partitions, each
+ * vector kept as RaBitQ codes (a random rotation, then `bits` bits per dimension; there is no
+ * quantizer to train). Measured on 100k chunks of the benchmark corpus on two cores: IVF_PQ with
+ * LanceDB's defaults had not finished training after 6 minutes, IVF_HNSW_SQ took 45 s, IVF_RQ 5 s
+ * with 1-bit codes. Rows written later are folded into the existing partitions by LanceDB's
+ * optimize; once the library has grown `retrainGrowth` times over since the partitions were
+ * trained, they are trained again for its new size.
+ *
+ * The codes are 7 bits per dimension since 2026-11-30 (1 before). With 1-bit codes the order of
+ * the nearest chunks is rough (recall@10 0.69–0.75 against exact search at 100k chunks), so the
+ * vector leg re-ranked twice its candidates by their stored vectors, and reading those vectors
+ * back (LanceDB takes them row by row) was half of the leg's CPU. 7-bit codes rank well enough
+ * alone (see `VECTOR_SEARCH`), for an index that takes about 2.5 times as long to build (100k
+ * chunks: 13.6 s against 5.1–5.5 s and 150–200 MB more at its peak; 1M: 141 s against 58 s, and
+ * a peak of 1.29 GB against 1.18).
  */
 export const VECTOR_INDEX = {
   minRows: 5_000,
@@ -20,12 +29,14 @@ export const VECTOR_INDEX = {
   /** Vectors sampled per partition to train the partitions (LanceDB's default is 256). */
   sampleRate: 64,
   /** k-means iterations (LanceDB's default is 50; partitions barely move after 10). */
-  maxIterations: 10
+  maxIterations: 10,
+  /** Bits per dimension of the RaBitQ codes (LanceDB's default is 1). */
+  bits: 7
 } as const
 
 /**
  * How the vector leg searches the index: how many partitions it probes, and how many candidates
- * per wanted one it re-ranks by their exact distance (the 1-bit codes only approximate it).
+ * per wanted one it re-ranks by their exact distance (the codes only approximate it).
  *
  * Recall is bounded by the partitions probed, and measured against exact search it needs more of
  * them on a small index than a fixed share: with vectors of little cluster structure (hashed word
@@ -38,26 +49,53 @@ export const VECTOR_INDEX = {
  * whether re-ranking 5, 10 or 20 times the candidates, 600 gave 0.995 at the same latency (p50
  * 19-24 ms for the leg's query either way), and full runs of the benchmark with 380 had given
  * 0.970, 0.964 and 0.940: past a few hundred partitions the misses are partitions not probed.
- * Probes are cheap, re-ranking is not: at 96,000 chunks a vector query took 5.8 ms with 10 probes and 8.9 ms
- * with 212, and re-ranking 2 or 5 times the candidates added 2 and 4 ms. How many need re-ranking
- * depends on the dimensions and on how crowded the space is: the codes' distance error shrinks as
- * 1/√dimensions, while more vectors put more of them within that error of the true neighbours.
- * At 96,000 768-d chunks twice the candidates gave recall 0.991 with 220 probes (0.968 with none
- * beyond the 50 wanted); at 1M, twice gave 0.928 and five times 0.970 (380 probes); the 128-d
- * vectors of the tests needed five at 6,000. So libraries of 512 dimensions and more (the built-in
- * embedder, nomic-embed-text, mxbai-embed-large) whose index was trained on up to 250,000 chunks
- * re-rank twice the candidates; larger ones, and smaller models (all-minilm's 384), five times.
+ *
+ * Probes are cheap, re-ranking is not: at 100,000 chunks (214 probes, 50 wanted) the leg's query
+ * took 3.6–4.5 ms p50 without re-ranking, 7.3–8.6 ms re-ranking the 50 and 9.0–11.7 ms re-ranking
+ * 100; its CPU 4.2–5.2, 8.1–10.3 and 11.1–13.4 ms. How many need re-ranking depends on the codes,
+ * the dimensions and how crowded the space is: a code's distance error shrinks with more bits and
+ * as 1/√dimensions, while more vectors put more of them within that error of the true neighbours.
+ * Measured on 768-d vectors of the benchmark corpus (60 queries per figure; recall@10 counts a
+ * neighbour as near as the tenth exact one):
+ * - at 100,000 chunks, not re-ranked: 0.69–0.75 with 1-bit codes, 0.94 with 4 bits, 0.96–0.97
+ *   with 5 and 6, 0.974–0.983 with 7, 0.98 with 8; 1-bit codes re-ranking once the candidates
+ *   0.973–0.988, twice 0.974–0.998;
+ * - at 1M chunks (600 probes): 1-bit codes 0.63 not re-ranked, 0.978 twice, 0.997 five times; 7-bit
+ *   codes 0.978 not re-ranked, 0.993 once. Earlier full runs with 1-bit codes re-ranking twice gave
+ *   0.928, so beyond 250,000 chunks the codes' order is checked.
+ * So from 512 dimensions (the built-in embedder, nomic-embed-text, mxbai-embed-large) 7-bit codes
+ * are not re-ranked up to 250,000 chunks and re-ranked once beyond; 1-bit codes (indexes built
+ * before) twice, and five times beyond. Smaller models (all-minilm's 384) were not measured with
+ * many-bit codes, and re-rank five times whatever the codes (the 128-d vectors of the tests needed
+ * that with 1-bit codes at 6,000).
  */
-export const VECTOR_SEARCH = { probesPerSqrtPartition: 12, minProbes: 60, minShare: 0.6, refineFactor: { light: 2, full: 5, lightUpToRows: 250_000, lightFromDimensions: 512 } } as const
+export const VECTOR_SEARCH = {
+  probesPerSqrtPartition: 12,
+  minProbes: 60,
+  minShare: 0.6,
+  refineFactor: {
+    fromDimensions: 512,
+    fewRows: 250_000,
+    manyBitsFrom: 7,
+    /** Up to `fewRows` chunks and beyond. */
+    manyBits: { few: 0, more: 1 },
+    oneBit: { few: 2, more: 5 },
+    fewerDimensions: 5
+  }
+} as const
 
-/** The search settings for a library's vector index of `dimensions`-d vectors; null when it has none (exhaustive search). */
+/**
+ * The search settings for a library's vector index of `dimensions`-d vectors; null when it has none
+ * (exhaustive search). `refineFactor` 0: the codes' own order, not re-ranked.
+ */
 export function vectorSearchSettings(record: VectorIndexRecord | undefined, dimensions: number): { nprobes: number; refineFactor: number } | null {
   if (!record) return null
   const bySqrt = Math.ceil(VECTOR_SEARCH.probesPerSqrtPartition * Math.sqrt(record.partitions))
   const wanted = Math.max(VECTOR_SEARCH.minProbes, bySqrt, Math.ceil(VECTOR_SEARCH.minShare * record.partitions))
   const refine = VECTOR_SEARCH.refineFactor
-  const light = dimensions >= refine.lightFromDimensions && record.trainedRows <= refine.lightUpToRows
-  return { nprobes: Math.min(record.partitions, wanted), refineFactor: light ? refine.light : refine.full }
+  const codes = (record.bits ?? 1) >= refine.manyBitsFrom ? refine.manyBits : refine.oneBit
+  const factor = dimensions < refine.fromDimensions ? refine.fewerDimensions : record.trainedRows <= refine.fewRows ? codes.few : codes.more
+  return { nprobes: Math.min(record.partitions, wanted), refineFactor: factor }
 }
 
 /** Partitions for a table of `rows` vectors: about the square root, as LanceDB advises. */
@@ -70,6 +108,8 @@ export interface VectorIndexRecord {
   /** Rows the partitions were trained on. */
   trainedRows: number
   partitions: number
+  /** Bits per dimension of its codes; absent in indexes built before they had more than 1. */
+  bits?: number
 }
 
 /**
@@ -84,8 +124,8 @@ export async function maintainVectorIndex(table: Table, rows: number, record: Ve
   const { Index } = await loadLance()
   const partitions = partitionsFor(rows)
   await table.createIndex('vector', {
-    config: Index.ivfRq({ distanceType: 'cosine', numPartitions: partitions, sampleRate: VECTOR_INDEX.sampleRate, maxIterations: VECTOR_INDEX.maxIterations }),
+    config: Index.ivfRq({ distanceType: 'cosine', numPartitions: partitions, numBits: VECTOR_INDEX.bits, sampleRate: VECTOR_INDEX.sampleRate, maxIterations: VECTOR_INDEX.maxIterations }),
     replace: true
   })
-  return { trainedRows: rows, partitions }
+  return { trainedRows: rows, partitions, bits: VECTOR_INDEX.bits }
 }
