@@ -22,6 +22,11 @@ export interface IngestPools {
   ingest: Piscina
   /** Runs `store.worker` tasks: the library's one writer. */
   store: Piscina
+  /**
+   * Called once every file is read, with the bytes read, before the writer closes: the pool's owner
+   * may stop the ingest threads then (see `Engine`).
+   */
+  filesRead?: (bytes: number) => Promise<void>
 }
 
 export interface IngestOptions {
@@ -353,6 +358,8 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
       await journal.clear()
     }
     await journal.compact()
+    // Every lane has returned, so no file is in an ingest thread.
+    await pools.filesRead?.(bytesDone)
     summary.bytes = bytesDone
     progress(true)
     // What was imported is written; the files not yet imported stay queued for the next run.
