@@ -44,15 +44,18 @@ afterAll(async () => {
  */
 async function prepare(libraryDir: string, options: { stopWhenRunning?: boolean } = {}): Promise<{ outcome: PrepareOutcome; runningFirst: boolean }> {
   const { port1: port, port2: threadPort } = new MessageChannel()
-  let running = false
-  port.once('message', (message) => {
-    running = message === 'running'
-    if (options.stopWhenRunning) port.postMessage({ type: 'stop' })
+  const first = new Promise<unknown>((settle) => {
+    port.once('message', (message) => {
+      if (options.stopWhenRunning) port.postMessage({ type: 'stop' })
+      settle(message)
+    })
   })
   const outcome = (await pool.run({ libraryDir, ollamaHost: fake.url, k: 6, port: threadPort }, { name: 'prepare', transferList: [threadPort] })) as PrepareOutcome
-  await new Promise((settle) => setImmediate(settle))
+  // The port's message and the task's result come by different channels: on a busy machine the
+  // result of a quick task (an empty library) can arrive first.
+  const message = await Promise.race([first, new Promise((settle) => setTimeout(settle, 2_000, 'no message'))])
   port.close()
-  return { outcome, runningFirst: running }
+  return { outcome, runningFirst: message === 'running' }
 }
 
 /** The titles of a library's documents, as the rehearsal picks one (title, or file name without extension). */
