@@ -31,3 +31,16 @@ export function seededRandom(seed: number): () => number {
     return x / 0x1_0000_0000
   }
 }
+
+/** Cosine distance (1 - cosine similarity), as LanceDB's `cosine` distance type gives it. */
+export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0
+  let na = 0
+  let nb = 0
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i]
+    na += a[i] * a[i]
+    nb += b[i] * b[i]
+  }
+  return 1 - dot / Math.sqrt(na * nb || 1)
+}

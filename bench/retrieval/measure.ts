@@ -14,7 +14,7 @@ import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retrieval/hybrid'
 import { LibraryReader } from '../../src/core/store/reader'
 import { queriesFrom } from '../lib/queries'
-import { percentile } from '../lib/stats'
+import { cosineDistance, percentile } from '../lib/stats'
 
 export interface RetrievalFigures {
   rows: number
@@ -31,18 +31,6 @@ export interface RetrievalFigures {
 
 const WARM_UP = 10
 const K = 8
-
-function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0
-  let na = 0
-  let nb = 0
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i]
-    na += a[i] * a[i]
-    nb += b[i] * b[i]
-  }
-  return 1 - dot / Math.sqrt(na * nb || 1)
-}
 
 async function main(): Promise<void> {
   const [libraryDir, ollamaUrl, latencyArg, recallArg] = process.argv.slice(2)

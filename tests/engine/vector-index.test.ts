@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Connection, Table } from '@lancedb/lancedb'
 import { nearestChunks } from '../../src/core/retrieval/hybrid.ts'
 import { loadLance } from '../../src/core/store/lance.ts'
+import { cosineDistance } from '../../bench/lib/stats.ts'
 import { VECTOR_INDEX, maintainVectorIndex, partitionsFor, vectorSearchSettings, type VectorIndexRecord } from '../../src/core/store/vector-index.ts'
 
 const DIM = 128
@@ -152,15 +153,3 @@ describe('an index of 768-d vectors', () => {
     expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.95)
   }, 60_000)
 })
-
-function cosineDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0
-  let na = 0
-  let nb = 0
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i]
-    na += a[i] * a[i]
-    nb += b[i] * b[i]
-  }
-  return 1 - dot / Math.sqrt(na * nb)
-}
