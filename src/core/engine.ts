@@ -49,18 +49,19 @@ export interface AskRequest {
 }
 
 /**
- * The engine as the hosts (CLI, web server, Electron main) use it: one library folder, worker pools
- * for importing, and search and answers. Pools start on first use and stop on `close`.
- */
-/**
  * An import that read this much lets its ingest threads go before the writer closes. A parser's
  * memory only grows (PDFium's heap is a WebAssembly memory), and the writer's closing index builds
  * need it: importing the 205 MB benchmark corpus (96,000 chunks) peaked at 1.38–1.43 GB with the
- * threads kept, 1.09–1.14 GB with them let go, in the same time. A small import keeps them for the
- * next one: starting them again made each later one-note import 310–420 ms instead of 34–58 ms.
+ * threads kept, 1.09–1.14 GB with them let go (stopping them took 120–150 ms). A small import keeps
+ * them for the next one: starting them again made each later one-note import in the same process
+ * 310–420 ms instead of 34–58 ms.
  */
 export const RELEASE_INGEST_FROM_BYTES = 64 * 1024 * 1024
 
+/**
+ * The engine as the hosts (CLI, web server, Electron main) use it: one library folder, worker pools
+ * for importing, and search and answers. Pools start on first use and stop on `close`.
+ */
 export class Engine {
   /** Started with an import, and let go once a large one has read its files (see `RELEASE_INGEST_FROM_BYTES`). */
   private ingestPool: Piscina | null = null
