@@ -63,8 +63,10 @@ export const RELEASE_INGEST_FROM_BYTES = 64 * 1024 * 1024
  * arrays; with V8's default size they are copied out of it so often that V8's helper threads spent
  * 12.1 s collecting garbage during one 96,000-chunk import of the benchmark corpus, a tenth of its
  * CPU; with 256 MB, 8.9 s. Over six imports against eight, alternated, the parse phase took 48–58 s
- * (median 49) against 49–65 s (median 56.8). The space is only used while a thread allocates that
- * fast, and a thread goes when idle or when a large import has read its files.
+ * (median 49) against 49–65 s (median 56.8): a small gain within a noisy host's range, not a sure
+ * one (96 and 192 MB with the built-in embedder had shown none; see bench/notes.md, Import). The
+ * space is only used while a thread allocates that fast, and a thread goes when idle or when a
+ * large import has read its files.
  */
 export const INGEST_YOUNG_GENERATION_MB = 256
 
