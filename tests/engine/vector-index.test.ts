@@ -13,7 +13,7 @@ import type { Connection, Table } from '@lancedb/lancedb'
 import { nearestChunks } from '../../src/core/retrieval/hybrid.ts'
 import { loadLance } from '../../src/core/store/lance.ts'
 import { cosineDistance } from '../../bench/lib/stats.ts'
-import { VECTOR_INDEX, maintainVectorIndex, partitionsFor, vectorSearchSettings, type VectorIndexRecord } from '../../src/core/store/vector-index.ts'
+import { PRELOAD_MAX_BYTES, VECTOR_INDEX, maintainVectorIndex, partitionsFor, preloadVectorIndex, vectorSearchSettings, type VectorIndexRecord } from '../../src/core/store/vector-index.ts'
 
 const DIM = 128
 const ROWS = VECTOR_INDEX.minRows + 1000
@@ -97,6 +97,16 @@ describe('the vector index', () => {
     const settings = vectorSearchSettings(record, DIM)!
     expect(settings.nprobes).toBeLessThanOrEqual(record!.partitions)
     expect(await recallAtTen(table, record!, clusteredVectors(40, 2))).toBeGreaterThanOrEqual(0.95)
+  })
+
+  it('is loaded whole when a query thread opens the library, unless its codes would take more than the limit', async () => {
+    expect(await preloadVectorIndex(table, undefined, DIM)).toBe(false)
+    expect(await preloadVectorIndex(table, record, DIM)).toBe(true)
+    // The estimate is rows × dimensions × bits / 8: 64 MB for 100,000 768-d chunks with 7-bit codes.
+    const rowsAtLimit = Math.floor((PRELOAD_MAX_BYTES * 8) / (DIM * VECTOR_INDEX.bits))
+    expect(await preloadVectorIndex(table, { ...record!, trainedRows: rowsAtLimit }, DIM)).toBe(true)
+    expect(await preloadVectorIndex(table, { ...record!, trainedRows: rowsAtLimit + 1 }, DIM)).toBe(false)
+    expect(await recallAtTen(table, record!, clusteredVectors(10, 3))).toBeGreaterThanOrEqual(0.95)
   })
 
   it('re-ranks candidates unless the codes rank well enough alone', () => {

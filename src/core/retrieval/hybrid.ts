@@ -5,7 +5,7 @@ import { loadLance } from '../store/lance'
 import { asLibraryError, checkEmbedder, type LibraryMeta } from '../store/library'
 import { passageOf, type Passage } from '../store/passage'
 import type { LibraryReader } from '../store/reader'
-import { vectorSearchSettings, type VectorIndexRecord } from '../store/vector-index'
+import { preloadVectorIndex, vectorSearchSettings, type VectorIndexRecord } from '../store/vector-index'
 import type { DocumentRecord } from '../store/schema'
 import { sqlString } from '../store/writer'
 import { contentTokens, toQueryText } from '../text/analyze'
@@ -214,8 +214,9 @@ class MovedRows extends Error {
 
 /**
  * Loads what a library's first search would otherwise load while the user waits: the tables, the
- * document rows, and both indexes' metadata (one keyword query, and one vector query for a unit
- * vector, which needs no embedder). False for a library with nothing to search. Rejects as a
+ * document rows, both indexes' metadata (one keyword query, and one vector query for a unit
+ * vector, which needs no embedder), and the vector index itself when it is small enough (see
+ * `preloadVectorIndex`). False for a library with nothing to search. Rejects as a
  * search would.
  */
 export async function prepareSearch(reader: LibraryReader): Promise<boolean> {
@@ -231,7 +232,8 @@ export async function prepareSearch(reader: LibraryReader): Promise<boolean> {
       reader.documentsById({ settingsRead: true }),
       reader.passageColumns(table),
       table.query().fullTextSearch(new MatchQuery('the', 'search_text')).select(['_score']).withRowId().limit(1).toArray(),
-      unit ? nearestChunks(table, unit, 1, meta.vectorIndex).select(['_distance']).withRowId().toArray() : null
+      unit ? nearestChunks(table, unit, 1, meta.vectorIndex).select(['_distance']).withRowId().toArray() : null,
+      meta.embedder ? preloadVectorIndex(table, meta.vectorIndex, meta.embedder.dim) : null
     ])
     for (const load of loads) if (load.status === 'rejected') throw load.reason
     return true
