@@ -102,10 +102,13 @@ describe('the vector index', () => {
   it('is loaded whole when a query thread opens the library, unless its codes would take more than the limit', async () => {
     expect(await preloadVectorIndex(table, undefined, DIM)).toBe(false)
     expect(await preloadVectorIndex(table, record, DIM)).toBe(true)
-    // The estimate is rows × dimensions × bits / 8: 64 MB for 100,000 768-d chunks with 7-bit codes.
-    const rowsAtLimit = Math.floor((PRELOAD_MAX_BYTES * 8) / (DIM * VECTOR_INDEX.bits))
-    expect(await preloadVectorIndex(table, { ...record!, trainedRows: rowsAtLimit }, DIM)).toBe(true)
-    expect(await preloadVectorIndex(table, { ...record!, trainedRows: rowsAtLimit + 1 }, DIM)).toBe(false)
+    // The estimate is rows × dimensions × bits / 8 (64 MB for 100,000 768-d chunks with 7-bit
+    // codes), from the table's rows, which may be more than the partitions were trained on.
+    const bytes = (ROWS * DIM * VECTOR_INDEX.bits) / 8
+    expect(bytes).toBeLessThan(PRELOAD_MAX_BYTES)
+    expect(await preloadVectorIndex(table, record, DIM, bytes)).toBe(true)
+    expect(await preloadVectorIndex(table, record, DIM, bytes - 1)).toBe(false)
+    expect(await preloadVectorIndex(table, { ...record!, trainedRows: ROWS / 4 }, DIM, bytes - 1)).toBe(false)
     expect(await recallAtTen(table, record!, clusteredVectors(10, 3))).toBeGreaterThanOrEqual(0.95)
   })
 

@@ -114,10 +114,16 @@ export function vectorSearchSettings(record: VectorIndexRecord | undefined, dime
  */
 export const PRELOAD_MAX_BYTES = 160 * 1024 * 1024
 
-/** Loads the table's vector index into LanceDB's cache when it is small enough (see `PRELOAD_MAX_BYTES`). */
-export async function preloadVectorIndex(table: Table, record: VectorIndexRecord | undefined, dimensions: number): Promise<boolean> {
-  if (!record || (record.trainedRows * dimensions * (record.bits ?? 1)) / 8 > PRELOAD_MAX_BYTES) return false
-  const index = (await table.listIndices()).find((candidate) => candidate.columns.includes('vector'))
+/**
+ * Loads the table's vector index into LanceDB's cache when its codes would take at most `maxBytes`
+ * (see `PRELOAD_MAX_BYTES`). The estimate counts the table's rows, not those the partitions were
+ * trained on: the index holds every row folded in since, up to `retrainGrowth` times as many.
+ */
+export async function preloadVectorIndex(table: Table, record: VectorIndexRecord | undefined, dimensions: number, maxBytes = PRELOAD_MAX_BYTES): Promise<boolean> {
+  if (!record) return false
+  const [rows, indices] = await Promise.all([table.countRows(), table.listIndices()])
+  if ((Math.max(rows, record.trainedRows) * dimensions * (record.bits ?? 1)) / 8 > maxBytes) return false
+  const index = indices.find((candidate) => candidate.columns.includes('vector'))
   if (!index) return false
   await table.prewarmIndex(index.name)
   return true
