@@ -13,7 +13,7 @@ import type { Connection, Table } from '@lancedb/lancedb'
 import { nearestChunks } from '../../src/core/retrieval/hybrid.ts'
 import { loadLance } from '../../src/core/store/lance.ts'
 import { cosineDistance } from '../../bench/lib/stats.ts'
-import { PRELOAD_MAX_BYTES, VECTOR_INDEX, maintainVectorIndex, partitionsFor, preloadVectorIndex, vectorSearchSettings, type VectorIndexRecord } from '../../src/core/store/vector-index.ts'
+import { PRELOAD_MAX_BYTES, VECTOR_INDEX, indexesVectors, maintainVectorIndex, partitionsFor, preloadVectorIndex, vectorSearchSettings, type VectorIndexRecord } from '../../src/core/store/vector-index.ts'
 
 const DIM = 128
 const ROWS = VECTOR_INDEX.minRows + 1000
@@ -75,7 +75,7 @@ async function recallAtTen(table: Table, record: VectorIndexRecord, queries: num
   return found / (queries.length * 10)
 }
 
-const hasVectorIndex = async (): Promise<boolean> => (await table.listIndices()).some((index) => index.columns.includes('vector'))
+const hasVectorIndex = async (): Promise<boolean> => (await table.listIndices()).some(indexesVectors)
 
 describe('the vector index', () => {
   let record: VectorIndexRecord | undefined

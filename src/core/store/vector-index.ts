@@ -123,10 +123,15 @@ export async function preloadVectorIndex(table: Table, record: VectorIndexRecord
   if (!record) return false
   const [rows, indices] = await Promise.all([table.countRows(), table.listIndices()])
   if ((Math.max(rows, record.trainedRows) * dimensions * (record.bits ?? 1)) / 8 > maxBytes) return false
-  const index = indices.find((candidate) => candidate.columns.includes('vector'))
+  const index = indices.find(indexesVectors)
   if (!index) return false
   await table.prewarmIndex(index.name)
   return true
+}
+
+/** Whether one of a table's indexes (as `listIndices` gives them) is the chunk vectors' index. */
+export function indexesVectors(index: { columns: string[] }): boolean {
+  return index.columns.includes('vector')
 }
 
 /** Partitions for a table of `rows` vectors: about the square root, as LanceDB advises. */
@@ -149,7 +154,7 @@ export interface VectorIndexRecord {
  * LanceDB's optimize, which the writer runs anyway.
  */
 export async function maintainVectorIndex(table: Table, rows: number, record: VectorIndexRecord | undefined): Promise<VectorIndexRecord | undefined> {
-  const hasIndex = (await table.listIndices()).some((index) => index.columns.includes('vector'))
+  const hasIndex = (await table.listIndices()).some(indexesVectors)
   const due = hasIndex && record ? rows >= record.trainedRows * VECTOR_INDEX.retrainGrowth : rows >= VECTOR_INDEX.minRows
   if (!due) return hasIndex ? record : undefined
   const { Index } = await loadLance()
