@@ -15,11 +15,24 @@ export type PipelineName = 'documind-ollama' | 'documind-builtin' | 'langchain-d
 
 export interface ImportFigures {
   pipeline: PipelineName
-  /** The pipeline's own timing of its import (DocuMind: the CLI's; LangChain: load to last write). */
+  /**
+   * The pipeline's own timing of its import, until every document it wrote can be searched
+   * (DocuMind: the CLI's, to the end of its full-text index; LangChain: load to last write). MB/s
+   * is the corpus over this.
+   */
   seconds: number
   /**
-   * Of `seconds`, the time DocuMind's writer spent at the end building its search indexes
-   * (full-text, and the vector index from 5,000 chunks on); null for LangChain, which builds none.
+   * Until the pipeline was done with the library: DocuMind builds its vector index after its
+   * documents are searchable (its vector leg searches exhaustively meanwhile); LangChain builds
+   * none, so its figure is `seconds`.
+   */
+  until_indexed_seconds: number
+  /** The corpus over `until_indexed_seconds`. */
+  mb_s_until_indexed: number
+  /**
+   * Of `until_indexed_seconds`, the time DocuMind's writer spent at the end building its search
+   * indexes (full-text, then the vector index from 5,000 chunks on); null for LangChain, which
+   * builds none.
    */
   index_seconds: number | null
   /** Spawn to exit of the child, start-up and shutdown included. */
@@ -57,6 +70,7 @@ export const EMBED_MODEL = 'nomic-embed-text'
 interface IngestJson {
   chunks: number
   seconds: number
+  searchable_seconds: number
   index_seconds: number
   failed: number
   event_loop_p99_ms: number
@@ -71,12 +85,14 @@ async function runDocumind(pipeline: PipelineName, options: ImportOptions, round
   const summary = lastJsonLine<IngestJson>(run, pipeline)
   return {
     pipeline,
-    seconds: summary.seconds,
+    seconds: summary.searchable_seconds,
+    until_indexed_seconds: summary.seconds,
+    mb_s_until_indexed: options.corpusBytes / 1e6 / summary.seconds,
     index_seconds: summary.index_seconds,
     wall_seconds: run.seconds,
-    mb_s: options.corpusBytes / 1e6 / summary.seconds,
+    mb_s: options.corpusBytes / 1e6 / summary.searchable_seconds,
     chunks: summary.chunks,
-    chunks_s: summary.chunks / summary.seconds,
+    chunks_s: summary.chunks / summary.searchable_seconds,
     files_failed: summary.failed,
     event_loop_p99_ms: summary.event_loop_p99_ms,
     event_loop_max_ms: summary.event_loop_max_ms,
@@ -100,6 +116,8 @@ async function runLangchain(pipeline: PipelineName, mode: LangchainMode, options
   return {
     pipeline,
     seconds: result.seconds,
+    until_indexed_seconds: result.seconds,
+    mb_s_until_indexed: options.corpusBytes / 1e6 / result.seconds,
     index_seconds: null,
     wall_seconds: run.seconds,
     mb_s: options.corpusBytes / 1e6 / result.seconds,
@@ -116,7 +134,7 @@ async function runLangchain(pipeline: PipelineName, mode: LangchainMode, options
 
 function failed(pipeline: PipelineName, library: string, error: string, seconds: number, peakRssBytes = 0): Omit<ImportFigures, 'server_cpu_s'> {
   return {
-    pipeline, seconds, index_seconds: null, wall_seconds: seconds, mb_s: 0, chunks: 0, chunks_s: 0, files_failed: 0,
+    pipeline, seconds, until_indexed_seconds: seconds, mb_s_until_indexed: 0, index_seconds: null, wall_seconds: seconds, mb_s: 0, chunks: 0, chunks_s: 0, files_failed: 0,
     event_loop_p99_ms: 0, event_loop_max_ms: 0, peak_rss_mb: peakRssBytes / 1e6, library, error
   }
 }
@@ -142,7 +160,7 @@ export async function runImports(options: ImportOptions): Promise<Record<Pipelin
         await server.close()
       }
       options.log(
-        `  ${figures.mb_s.toFixed(2)} MB/s, ${figures.chunks} chunks in ${figures.seconds.toFixed(1)} s, ` +
+        `  ${figures.mb_s.toFixed(2)} MB/s, ${figures.chunks} chunks in ${figures.seconds.toFixed(1)} s (done ${figures.until_indexed_seconds.toFixed(1)} s), ` +
           `loop p99 ${figures.event_loop_p99_ms.toFixed(1)} ms max ${figures.event_loop_max_ms.toFixed(0)} ms, peak ${figures.peak_rss_mb.toFixed(0)} MB, server CPU ${figures.server_cpu_s.toFixed(0)} s` +
           (figures.error ? `, error: ${figures.error}` : '')
       )

@@ -31,6 +31,8 @@ export interface LaterImport {
   /** The CLI's own timing of the import, and of it the time spent on the indexes at the end. */
   seconds: number
   index_seconds: number
+  /** Until its document could be searched (the vector index may be trained again after). */
+  searchable_seconds: number
   peak_rss_mb: number
 }
 
@@ -43,6 +45,7 @@ export interface LaterImportFigures {
 interface IngestJson {
   chunks: number
   seconds: number
+  searchable_seconds: number
   index_seconds: number
   indexed: number
 }
@@ -84,7 +87,7 @@ export async function runLaterImports(options: { libraryDir: string; workDir: st
     if (run.code !== 0) throw new Error(`later import of ${file}: exit ${run.code}: ${run.stderr.slice(-500)}`)
     const summary = lastJsonLine<IngestJson>(run, 'later import')
     if (summary.indexed !== 1) throw new Error(`later import of ${file} indexed ${summary.indexed} files:\n${run.stdout.slice(-500)}`)
-    imports.push({ file: file.slice(dir.length + 1), chunks: summary.chunks, seconds: summary.seconds, index_seconds: summary.index_seconds, peak_rss_mb: run.peakRssBytes / 1e6 })
+    imports.push({ file: file.slice(dir.length + 1), chunks: summary.chunks, seconds: summary.seconds, index_seconds: summary.index_seconds, searchable_seconds: summary.searchable_seconds, peak_rss_mb: run.peakRssBytes / 1e6 })
   }
   return { rows, imports }
 }

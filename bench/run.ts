@@ -178,6 +178,8 @@ export function summaryLine(result: BenchResult): object {
           peak_rss_mb: round(dm.peak_rss_mb),
           langchain_batched_mb_s: round(tuned.mb_s),
           ratio_vs_batched: round(dm.mb_s / tuned.mb_s),
+          documind_mb_s_until_indexed: round(dm.mb_s_until_indexed),
+          ratio_until_indexed: round(dm.mb_s_until_indexed / lc.mb_s),
           documind_chunks_s: round(dm.chunks_s),
           documind_index_s: dm.index_seconds === null ? null : round(dm.index_seconds),
           langchain_chunks_s: round(lc.chunks_s),

@@ -71,6 +71,7 @@ async function ingest(engine: Engine, line: CommandLine): Promise<number> {
         failed: summary.failed,
         chunks: summary.chunks,
         seconds: Math.round(summary.seconds * 100) / 100,
+        searchable_seconds: Math.round(summary.searchableSeconds * 100) / 100,
         index_seconds: Math.round(summary.indexSeconds * 100) / 100,
         event_loop_p99_ms: p99,
         event_loop_max_ms: Math.round((loop.max / 1e6) * 100) / 100,
@@ -84,7 +85,8 @@ async function ingest(engine: Engine, line: CommandLine): Promise<number> {
   }
   out(
     `${summary.cancelled ? 'Cancelled' : 'Done'}: ${summary.indexed} imported, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ` +
-      `${summary.failed} failed; ${summary.chunks} chunks from ${formatBytes(summary.bytes || 0)} in ${summary.seconds.toFixed(1)} s.\n`
+      `${summary.failed} failed; ${summary.chunks} chunks from ${formatBytes(summary.bytes || 0)} in ${summary.seconds.toFixed(1)} s` +
+      `${summary.seconds - summary.searchableSeconds >= 1 ? ` (searchable after ${summary.searchableSeconds.toFixed(1)} s; the vector index took the rest)` : ''}.\n`
   )
   for (const failure of summary.failures) out(`  failed   ${failure.path}\n           ${failure.reason}\n`)
   for (const item of summary.warnings) out(`  warning  ${item.path}\n           ${item.warnings.join('\n           ')}\n`)

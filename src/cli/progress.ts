@@ -16,6 +16,8 @@ export class ProgressBar {
     if (event.type === 'file' && event.outcome === 'failed') {
       this.clear()
       this.out.write(`failed  ${event.path}\n        ${event.reason}\n`)
+    } else if (event.type === 'stage') {
+      this.line(event.stage === 'indexing' ? 'Every file read; building the search index…' : 'Every document is searchable; building the vector index…')
     } else if (event.type === 'progress') {
       const now = Date.now()
       if (now - this.lastDraw < 100 && event.filesDone < event.filesTotal) return
@@ -35,8 +37,12 @@ export class ProgressBar {
     const first = event.current[0]
     const current = first ? `  ${basename(first.path)}${first.fraction > 0 ? ` ${Math.round(first.fraction * 100)}%` : ''}` : ''
     const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${event.filesDone}/${event.filesTotal} files  ${formatBytes(event.bytesDone)}/${formatBytes(event.bytesTotal)}  ${event.chunks} chunks${current}`
+    this.line(line)
+  }
+
+  private line(text: string): void {
     const columns = this.out.columns || 100
-    this.out.write(`\r${line.slice(0, columns - 1).padEnd(columns - 1)}`)
+    this.out.write(`\r${text.slice(0, columns - 1).padEnd(columns - 1)}`)
     this.drawn = true
   }
 

@@ -111,6 +111,12 @@ export type OllamaStatusValue = z.infer<typeof OllamaStatusSchema>
 
 export const ImportStateSchema = z.object({
   running: z.boolean(),
+  /**
+   * While running: 'reading' files; 'indexing', every file read and the search indexes being
+   * brought up to date; 'searchable', every imported document findable while the vector index,
+   * which makes searching a large library fast, is still being built.
+   */
+  stage: z.enum(['reading', 'indexing', 'searchable']),
   filesDone: z.number().int(),
   filesTotal: z.number().int(),
   bytesDone: z.number(),

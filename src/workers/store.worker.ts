@@ -47,6 +47,11 @@ export function clear(): Promise<WriterResult> {
   return toWriterResult(() => current().clear())
 }
 
+/** Every document written so far becomes searchable; the vector index may still follow at `close`. */
+export function searchable(): Promise<WriterResult> {
+  return toWriterResult(() => current().makeSearchable())
+}
+
 export function close(): Promise<WriterResult> {
   return toWriterResult(async () => {
     users = Math.max(0, users - 1)

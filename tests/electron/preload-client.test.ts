@@ -75,7 +75,7 @@ describe('preload client: requests', () => {
 })
 
 describe('preload client: events', () => {
-  const importState = { running: true, filesDone: 1, filesTotal: 2, bytesDone: 10, bytesTotal: 20, chunks: 3, current: [{ path: 'a.pdf', fraction: 0.5 }], failures: [], skipped: 0, indexed: 1, cancelled: false, error: null }
+  const importState = { running: true, stage: 'reading' as const, filesDone: 1, filesTotal: 2, bytesDone: 10, bytesTotal: 20, chunks: 3, current: [{ path: 'a.pdf', fraction: 0.5 }], failures: [], skipped: 0, indexed: 1, cancelled: false, error: null }
 
   it('refuses to subscribe to a name outside the contract', () => {
     const { client } = build()

@@ -68,6 +68,15 @@ describe('importing corpus-mini', () => {
     expect(events.filter((e) => e.type === 'file')).toHaveLength(705)
   })
 
+  it('says when every file is read, then when every document is searchable, and when that was', () => {
+    const stages = events.flatMap((e, i) => (e.type === 'stage' ? [{ stage: e.stage, at: i }] : []))
+    expect(stages.map((s) => s.stage)).toEqual(['indexing', 'searchable'])
+    const lastFile = events.findLastIndex((e) => e.type === 'file' || e.type === 'progress')
+    expect(stages[0].at).toBeGreaterThan(lastFile)
+    expect(summary.searchableSeconds).toBeGreaterThan(0)
+    expect(summary.searchableSeconds).toBeLessThanOrEqual(summary.seconds)
+  })
+
   it('keeps pages, heading paths and exact offsets on chunks', async () => {
     const pdf = await engine.search('data frame attach detach', { k: 3 })
     expect(pdf.hits[0].path).toMatch(/R-intro\.pdf$/)

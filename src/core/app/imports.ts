@@ -132,7 +132,11 @@ export class ImportRunner {
   private onEvent(event: IngestEvent): void {
     const state = this.state
     const base = this.base
-    if (event.type === 'queued') {
+    if (event.type === 'stage') {
+      state.stage = event.stage
+      state.current = []
+    } else if (event.type === 'queued') {
+      state.stage = 'reading'
       state.filesTotal = base.filesTotal + event.filesTotal
       state.bytesTotal = base.bytesTotal + event.bytesTotal
     } else if (event.type === 'progress') {
@@ -155,7 +159,7 @@ export class ImportRunner {
 }
 
 function idleState(): ImportStateValue {
-  return { running: false, ...zeroCounters(), current: [], failures: [], skipped: 0, indexed: 0, cancelled: false, error: null }
+  return { running: false, stage: 'reading', ...zeroCounters(), current: [], failures: [], skipped: 0, indexed: 0, cancelled: false, error: null }
 }
 
 function zeroCounters(): Counters {

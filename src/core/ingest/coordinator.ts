@@ -91,7 +91,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const timeoutFor = options.fileTimeoutMs ?? defaultFileTimeout(options.embedder)
   const summary: IngestSummary = {
-    files: 0, indexed: 0, unchanged: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0, seconds: 0, indexSeconds: 0,
+    files: 0, indexed: 0, unchanged: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0, seconds: 0, searchableSeconds: 0, indexSeconds: 0,
     cancelled: false, failures: [], skippedFiles: [], warnings: []
   }
   const store = async (name: string, task: object, transferList?: ArrayBuffer[]): Promise<void> => {
@@ -365,7 +365,12 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     // What was imported is written; the files not yet imported stay queued for the next run.
     if (embedderFailure) throw embedderFailure
   } finally {
+    // Whatever was written is made searchable first, and said so; the vector index follows.
     const closing = performance.now()
+    emit({ type: 'stage', stage: 'indexing' })
+    await store('searchable', {}).catch(() => undefined)
+    summary.searchableSeconds = (performance.now() - started) / 1000
+    emit({ type: 'stage', stage: 'searchable' })
     await store('close', {}).catch(() => undefined)
     summary.indexSeconds = (performance.now() - closing) / 1000
   }

@@ -3,8 +3,18 @@ import type { ParseFailureCode } from '../types'
 /** What became of one file. */
 export type FileOutcome = 'indexed' | 'unchanged' | 'skipped' | 'failed'
 
-/** Events of an import, in order: files are found, then each file ends, with progress between. */
+/**
+ * Where an import is once its files are read: bringing the search indexes up to date, then every
+ * document searchable while the vector index may still be built (see `LibraryWriter.makeSearchable`).
+ */
+export type IngestStage = 'indexing' | 'searchable'
+
+/**
+ * Events of an import, in order: files are found, then each file ends, with progress between;
+ * then the stages, each once.
+ */
 export type IngestEvent =
+  | { type: 'stage'; stage: IngestStage }
   | { type: 'queued'; filesTotal: number; bytesTotal: number }
   | {
       type: 'file'
@@ -42,7 +52,10 @@ export interface IngestSummary {
   failed: number
   chunks: number
   bytes: number
+  /** From the start until the writer closed, the vector index built. */
   seconds: number
+  /** From the start until every document written was searchable (before the vector index). */
+  searchableSeconds: number
   /** Of `seconds`, the time the writer spent at the end bringing the search indexes up to date. */
   indexSeconds: number
   cancelled: boolean

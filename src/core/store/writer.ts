@@ -70,6 +70,8 @@ export class LibraryWriter {
    * row, which at 100,000 chunks takes seconds a question.
    */
   private indexesInDoubt = false
+  /** Rows were written, or the indexes were in doubt: `close` sees whether the vector index needs building or training again. */
+  private vectorIndexDue = false
   /**
    * Content hashes of document rows by id, kept in step with the table: of every row once
    * `allHashes`, otherwise of the rows among `hashesOf` (ids looked up, found or not). A small
@@ -136,6 +138,7 @@ export class LibraryWriter {
       if (table && rows > 0) {
         await this.chunks.add(table)
         this.rowsSinceRefresh += rows
+        this.vectorIndexDue = true
       }
       if (docs.length > 0) {
         const hashes = await this.hashesFor(docs.map((doc) => doc.id))
@@ -252,28 +255,39 @@ export class LibraryWriter {
   }
 
   /**
-   * Finishes: refreshes the indexes (building or retraining the vector index when the library
-   * has grown enough for it; see vector-index.ts), closes the tables and releases the writer lock.
+   * Makes every committed document findable by both legs of a search: builds the full-text index
+   * if there is none yet, or folds the new rows into the indexes (LanceDB's optimize folds them
+   * into the vector index as well). Building the vector index the first time, or training it again
+   * for a grown library, is left to `close`: until then the vector leg searches exhaustively, which
+   * is exact, only slower (about 240 ms a question at 96,000 chunks), and an import of the
+   * benchmark corpus (96,000 chunks) is searchable some 13 s sooner (see bench/notes.md, Import).
+   */
+  async makeSearchable(): Promise<void> {
+    try {
+      if (this.rowsSinceRefresh === 0 && !this.indexesInDoubt) return
+      // An import that leaves its rows out leaves its document rows in a file of their own too:
+      // compacting the documents table rewrites every row of it (84-190 ms at 34,700
+      // documents), so that waits for the fold as well.
+      if (!this.hasFtsIndex || this.indexesInDoubt || (await this.unindexedRows()) > UNINDEXED_ROWS_LEFT) await this.refreshIndexes()
+      this.rowsSinceRefresh = 0
+      this.indexesInDoubt = false
+      this.vectorIndexDue = true
+    } catch (error) {
+      throw asLibraryError(error, this.dir)
+    }
+  }
+
+  /**
+   * Finishes: makes the documents searchable if `makeSearchable` was not called, builds or
+   * retrains the vector index when the library has grown enough for it (see vector-index.ts),
+   * closes the tables and releases the writer lock. The index is built after the full-text fold,
+   * never beside it: folding rows compacts the table's files, which would invalidate a vector
+   * index being built from them.
    */
   async close(): Promise<void> {
     try {
-      if (this.rowsSinceRefresh > 0 || this.indexesInDoubt) {
-        if (this.hasFtsIndex) {
-          // Folding rows into the full-text index compacts the table's files, which would
-          // invalidate a vector index being built from them at the same time.
-          // An import that leaves its rows out leaves its document rows in a file of their own too:
-          // compacting the documents table rewrites every row of it (84-190 ms at 34,700
-          // documents), so that waits for the fold as well.
-          if (this.indexesInDoubt || (await this.unindexedRows()) > UNINDEXED_ROWS_LEFT) await this.refreshIndexes()
-          await this.maintainVectorIndex()
-        } else {
-          // A first full-text index and the vector index read the same files and write their own,
-          // so they are built at once: together they keep both cores busier than one after the
-          // other (96,000 chunks: 9.1 s instead of 10.2 s, alternated three times).
-          const built = await Promise.allSettled([this.refreshIndexes(), this.maintainVectorIndex()])
-          for (const outcome of built) if (outcome.status === 'rejected') throw outcome.reason
-        }
-      }
+      await this.makeSearchable()
+      if (this.vectorIndexDue) await this.maintainVectorIndex()
     } finally {
       this.chunks.close()
       this.documents.close()

@@ -79,6 +79,8 @@ export const en = {
     importing: 'Importing {{done}} of {{total}} files',
     importDone: 'Imported {{indexed}} files ({{chunks}} passages).',
     importCancelled: 'Import cancelled after {{done}} of {{total}} files.',
+    stageIndexing: 'Every file is read ({{chunks}} passages). Building the search index…',
+    stageSearchable: 'Imported {{indexed}} files ({{chunks}} passages): you can search and ask now. Making search faster in the background…',
     uploading: 'Handing over {{done}} of {{total}} files…',
     overall: 'Overall progress',
     reading: 'Reading',

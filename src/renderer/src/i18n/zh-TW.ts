@@ -81,6 +81,8 @@ export const zhTW: Strings = {
     importing: '正在匯入 {{done}} / {{total}} 個檔案',
     importDone: '已匯入 {{indexed}} 個檔案（{{chunks}} 個段落）。',
     importCancelled: '匯入已取消，完成 {{done}} / {{total}} 個檔案。',
+    stageIndexing: '檔案已全部讀取（{{chunks}} 個段落），正在建立搜尋索引…',
+    stageSearchable: '已匯入 {{indexed}} 個檔案（{{chunks}} 個段落），現在就可以搜尋和提問。正在背景加快搜尋速度…',
     uploading: '正在傳送 {{done}} / {{total}} 個檔案…',
     overall: '整體進度',
     reading: '正在讀取',

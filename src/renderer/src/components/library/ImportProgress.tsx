@@ -28,7 +28,12 @@ export function ImportProgress() {
           <progress max={handoff.total} value={handoff.done} aria-label={t('library.uploading', { done: handoff.done, total: handoff.total })} />
         </div>
       ) : null}
-      {state?.running ? (
+      {state?.running && state.stage !== 'reading' ? (
+        <p className="import-stage" role="status">
+          {state.stage === 'indexing' ? t('library.stageIndexing', { chunks: state.chunks }) : t('library.stageSearchable', { indexed: state.indexed, chunks: state.chunks })}
+        </p>
+      ) : null}
+      {state?.running && state.stage === 'reading' ? (
         <div className="progress-block">
           <div className="progress-head">
             <p>{t('library.importing', { done: state.filesDone, total: state.filesTotal })}</p>
