@@ -1,6 +1,6 @@
 /**
- * An import tells the owner of its pools when every file is read, before the writer closes (and
- * builds its indexes), so that the ingest threads' memory can be let go first (see engine.ts).
+ * An import tells the owner of its pools when every file is read, before the writer builds its
+ * indexes (the full-text index, to make the documents searchable, then the vector index), so that the ingest threads' memory can be let go first (see engine.ts).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -37,6 +37,6 @@ describe('the ingest threads', () => {
     for (let i = 0; i < 6; i++) bytes += statSync(join(folder, `note-${i}.md`)).size
     const read = `${bytes} bytes read after 6 files`
     expect(steps.filter((step) => step.includes('bytes read'))).toEqual([read])
-    expect(steps.slice(-2)).toEqual([read, 'close'])
+    expect(steps.slice(-3)).toEqual([read, 'searchable', 'close'])
   })
 })
