@@ -259,8 +259,11 @@ export class LibraryWriter {
    * if there is none yet, or folds the new rows into the indexes (LanceDB's optimize folds them
    * into the vector index as well). Building the vector index the first time, or training it again
    * for a grown library, is left to `close`: until then the vector leg searches exhaustively, which
-   * is exact, only slower (about 240 ms a question at 96,000 chunks), and an import of the
-   * benchmark corpus (96,000 chunks) is searchable some 13 s sooner (see bench/notes.md, Import).
+   * is exact, only slower. On the benchmark corpus (96,187 chunks) the import was searchable after
+   * 56.8 and 59.6 s instead of done after 69.7 and 75.1 s (alternated with the previous build; its
+   * whole time was unchanged), and a search in those seconds took 0.9 s p50, 1.5 s p95 (0.6 s p50
+   * once the index build was not beside it), against 17 ms p50 once the index is built (see
+   * bench/notes.md, Import).
    */
   async makeSearchable(): Promise<void> {
     try {
