@@ -142,7 +142,10 @@ const METHOD = `## How it is measured
   LangChain.js reference (bench/langchain-import.ts: DirectoryLoader with the PDF, DOCX, EPUB, text
   and HTML loaders, RecursiveCharacterTextSplitter 1000/200, OllamaEmbeddings, the
   @langchain/community LanceDB store, a try/catch per file and only \`source\` as metadata).
-  MB/s is the corpus's bytes (every file in it) over the pipeline's own import time. Peak RSS is
+  MB/s is the corpus's bytes (every file in it) over the pipeline's own import time, until every
+  document it wrote can be searched: for DocuMind, the CLI's \`searchable_seconds\` (its full-text
+  index built; the vector index follows, and the JSON line's \`ratio_until_indexed\` counts it);
+  for LangChain, from loading to its last write. Peak RSS is
   the highest resident memory of the child's whole process tree, sampled every 100 ms from /proc.
   Event-loop delay is \`monitorEventLoopDelay({ resolution: 1 })\` on each pipeline's main thread
   during its import, the same settings for both (DocuMind's CLI uses 1 ms; at the default 10 ms
