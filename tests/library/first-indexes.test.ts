@@ -82,24 +82,31 @@ describe('a first import', () => {
   })
 })
 
+/**
+ * A library whose writer stands for a process killed after its last commit: it is never closed,
+ * so its lock still names a writer that is not closing anything. With `searchable`, it was killed
+ * while it built the vector index, after the full-text index.
+ */
+async function diedWriterLibrary(searchable: boolean): Promise<{ dir: string; embedder: Embedder; reader: LibraryReader }> {
+  const dir = tempDir()
+  const embedder = await createEmbedder({ kind: 'builtin' })
+  const died = await LibraryWriter.open(dir, BUILTIN_SPEC)
+  const { docs, chunks } = await documentBatch(embedder, 0, DOCUMENTS, CHUNKS_PER_DOCUMENT)
+  await died.commit(docs, chunks)
+  if (searchable) await died.makeSearchable()
+  return { dir, embedder, reader: await LibraryReader.open(dir) }
+}
+
 describe('an import whose writer died before it built the indexes', () => {
   it('has them built by the next writer, even one that writes nothing', async () => {
-    const dir = tempDir()
-    const embedder = await createEmbedder({ kind: 'builtin' })
-    // This writer stands for a process killed after its last commit, while it built the indexes:
-    // it is never closed, so its lock still names a writer that is not closing anything.
-    const died = await LibraryWriter.open(dir, BUILTIN_SPEC)
-    const { docs, chunks } = await documentBatch(embedder, 0, DOCUMENTS, CHUNKS_PER_DOCUMENT)
-    await died.commit(docs, chunks)
-    const reader = await LibraryReader.open(dir)
+    const { dir, embedder, reader } = await diedWriterLibrary(false)
     try {
-      expect(await (await reader.chunks())!.listIndices()).toEqual([])
+      expect(await indexNames((await reader.chunks())!)).toEqual([])
       // Resuming the import finds every file written, so the next writer commits nothing.
       const next = await LibraryWriter.open(dir, BUILTIN_SPEC)
       await next.close()
       const rows = DOCUMENTS * CHUNKS_PER_DOCUMENT
-      const indexes = await (await reader.chunks())!.listIndices()
-      expect(indexes.map((index) => `${index.indexType}(${index.columns.join(',')})`).sort()).toEqual(['FTS(search_text)', 'IvfRq(vector)'])
+      expect(await indexNames((await reader.chunks())!)).toEqual(['FTS(search_text)', 'IvfRq(vector)'])
       expect((await readMeta(dir)).vectorIndex).toEqual({ trainedRows: rows, partitions: partitionsFor(rows), bits: VECTOR_INDEX.bits })
       expect((await hybridSearch(reader, embedder, 'marker3x7 lantern', { k: 3 })).hits[0].chunkId).toBe('doc-3-7')
     } finally {
@@ -108,14 +115,7 @@ describe('an import whose writer died before it built the indexes', () => {
   }, 120_000)
 
   it('has its vector index built by the next writer when it died once the documents were searchable', async () => {
-    const dir = tempDir()
-    const embedder = await createEmbedder({ kind: 'builtin' })
-    // Killed while it built the vector index: the full-text index is there, the lock is not released.
-    const died = await LibraryWriter.open(dir, BUILTIN_SPEC)
-    const { docs, chunks } = await documentBatch(embedder, 0, DOCUMENTS, CHUNKS_PER_DOCUMENT)
-    await died.commit(docs, chunks)
-    await died.makeSearchable()
-    const reader = await LibraryReader.open(dir)
+    const { dir, reader } = await diedWriterLibrary(true)
     try {
       expect(await indexNames((await reader.chunks())!)).toEqual(['FTS(search_text)'])
       const next = await LibraryWriter.open(dir, BUILTIN_SPEC)
