@@ -47,12 +47,15 @@ describe('the import state', () => {
       []
     ])
     const sent: ImportStateValue[] = []
+    /** The stage of the import when each `library.changed` was sent. */
+    const changed: string[] = []
     const runner = new ImportRunner({
       engine,
       libraryDir: tempDir(),
       settings: () => defaultSettings({}),
       broadcast: (name, payload) => {
         if (name === 'import.state') sent.push(payload as ImportStateValue)
+        if (name === 'library.changed') changed.push(runner.snapshot().stage)
       }
     })
     runner.import(['/a.md', '/b.md'])
@@ -62,10 +65,13 @@ describe('the import state', () => {
     step()
     await until(() => runner.snapshot().stage === 'indexing')
     expect(runner.snapshot()).toMatchObject({ running: true, filesDone: 2, indexed: 2, chunks: 7, current: [] })
+    // The document list is refreshed at once, not a throttle's second after the last file.
+    expect(changed).toContain('indexing')
 
     step()
     await until(() => runner.snapshot().stage === 'searchable')
     expect(runner.snapshot().running).toBe(true)
+    expect(changed).toContain('searchable')
     // Windows are sent it too (within the throttle's tenth of a second).
     await until(() => sent.some((state) => state.running && state.stage === 'searchable'))
 

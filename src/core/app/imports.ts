@@ -135,6 +135,9 @@ export class ImportRunner {
     if (event.type === 'stage') {
       state.stage = event.stage
       state.current = []
+      // Every document of the run is written by now: windows list them as they are, not as the
+      // last throttled change left them (a file still "queued" beside "you can search now").
+      this.changedThrottle.flush()
     } else if (event.type === 'queued') {
       state.stage = 'reading'
       state.filesTotal = base.filesTotal + event.filesTotal
