@@ -2,6 +2,7 @@
  * A later import into an indexed library closes without folding a few new rows into the indexes
  * (see UNINDEXED_ROWS_LEFT in writer.ts): that costs in proportion to the whole library. The rows
  * it leaves out are found all the same, and the first import that leaves more out folds them all in.
+ * An import of more rows than that is searchable before the fold, which comes before its writer closes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUILTIN_SPEC, createEmbedder } from '../../src/core/embed/choice'
@@ -11,7 +12,7 @@ import { readMeta } from '../../src/core/store/library'
 import { unpackPassage } from '../../src/core/store/passage'
 import { LibraryReader } from '../../src/core/store/reader'
 import { VECTOR_INDEX } from '../../src/core/store/vector-index'
-import { LibraryWriter, UNINDEXED_ROWS_LEFT } from '../../src/core/store/writer'
+import { LibraryWriter, SEARCHABLE_BEFORE_FOLD_ROWS, UNINDEXED_ROWS_LEFT } from '../../src/core/store/writer'
 import { tempDir } from '../engine/support'
 import { chunkText, documentBatch } from './batches'
 
@@ -90,5 +91,25 @@ describe('later imports into an indexed library', () => {
       expect((await hybridSearch(reader, embedder, `marker${d}x${ord} lantern`, { k: 3 })).hits[0].chunkId).toBe(`doc-${d}-${ord}`)
       expect(await nearestTo(d, ord)).toBe(`doc-${d}-${ord}`)
     }
+  })
+  it('say their documents are searchable before folding more than a few rows in, and fold them before the writer closes', async () => {
+    const before = await uncovered()
+    expect(before.fts).toBe(0)
+    const added = UNINDEXED_ROWS_LEFT * 3
+    expect(added).toBeLessThanOrEqual(SEARCHABLE_BEFORE_FOLD_ROWS)
+    const writer = await LibraryWriter.open(dir, BUILTIN_SPEC)
+    try {
+      const { docs, chunks } = await documentBatch(embedder, 3000, 1, added)
+      await writer.commit(docs, chunks)
+      await writer.makeSearchable()
+      // Searchable, and not folded in yet: both legs find the new rows outside the indexes.
+      expect(await uncovered()).toEqual({ rows: before.rows + added, fts: added, vector: added })
+      expect((await hybridSearch(reader, embedder, 'marker3000x7 lantern', { k: 3 })).hits[0].chunkId).toBe('doc-3000-7')
+      expect(await nearestTo(3000, 9)).toBe('doc-3000-9')
+    } finally {
+      await writer.close()
+    }
+    expect(await uncovered()).toEqual({ rows: before.rows + added, fts: 0, vector: 0 })
+    expect((await hybridSearch(reader, embedder, 'marker3000x7 lantern', { k: 3 })).hits[0].chunkId).toBe('doc-3000-7')
   })
 })

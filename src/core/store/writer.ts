@@ -47,6 +47,16 @@ const REFRESH_EVERY_ROWS = 200_000
  */
 export const UNINDEXED_ROWS_LEFT = 20
 
+/**
+ * Rows outside the indexes up to which an import into an indexed library says its documents are
+ * searchable before it folds them in; the fold follows before the writer closes. LanceDB finds
+ * rows outside the indexes by searching them exhaustively, which made a search at 96,000 chunks
+ * 1.9 ms slower at p50 with 100 such rows, 4.5 ms with 200, 15 ms with 400 and 24 ms with 800 (see
+ * UNINDEXED_ROWS_LEFT), while the fold takes seconds at 100,000 chunks and up to a minute at 1M
+ * (the benchmark's later imports). A larger import is folded in first.
+ */
+export const SEARCHABLE_BEFORE_FOLD_ROWS = 1_000
+
 /** Document ids and sizes up to which `known` looks rows up with a filter instead of reading every row. */
 const KNOWN_BY_FILTER = 1_000
 
@@ -70,8 +80,10 @@ export class LibraryWriter {
    * row, which at 100,000 chunks takes seconds a question.
    */
   private indexesInDoubt = false
-  /** Rows were written, or the indexes were in doubt: `close` sees whether the vector index needs building or training again. */
-  private vectorIndexDue = false
+  /** Rows were written, or the indexes were in doubt: `close` brings the indexes up to date. */
+  private indexesDue = false
+  /** `makeSearchable` ran since the last rows were written. */
+  private searchable = false
   /**
    * Content hashes of document rows by id, kept in step with the table: of every row once
    * `allHashes`, otherwise of the rows among `hashesOf` (ids looked up, found or not). A small
@@ -118,6 +130,7 @@ export class LibraryWriter {
       if (crashed) {
         await writer.recover()
         writer.indexesInDoubt = true
+        writer.indexesDue = true
       }
       return writer
     } catch (error) {
@@ -138,7 +151,8 @@ export class LibraryWriter {
       if (table && rows > 0) {
         await this.chunks.add(table)
         this.rowsSinceRefresh += rows
-        this.vectorIndexDue = true
+        this.indexesDue = true
+        this.searchable = false
       }
       if (docs.length > 0) {
         const hashes = await this.hashesFor(docs.map((doc) => doc.id))
@@ -255,42 +269,44 @@ export class LibraryWriter {
   }
 
   /**
-   * Makes every committed document findable by both legs of a search: builds the full-text index
-   * if there is none yet, or folds the new rows into the indexes (LanceDB's optimize folds them
-   * into the vector index as well). Building the vector index the first time, or training it again
-   * for a grown library, is left to `close`: until then the vector leg searches exhaustively, which
-   * is exact, only slower. On the benchmark corpus (96,187 chunks) the import was searchable after
-   * 56.8 and 59.6 s instead of done after 69.7 and 75.1 s (alternated with the previous build; its
-   * whole time was unchanged), and a search in those seconds took 0.9 s p50, 1.5 s p95 (0.6 s p50
-   * once the index build was not beside it), against 17 ms p50 once the index is built (see
-   * bench/notes.md, Import).
+   * Makes every committed document findable by both legs of a search, and leaves the rest of the
+   * indexes' upkeep to `close`. A first import builds the full-text index (LanceDB's full-text
+   * search needs one); a later one leaves up to `SEARCHABLE_BEFORE_FOLD_ROWS` rows outside the
+   * indexes for now (LanceDB searches them exhaustively), and folds a larger import in first.
+   * Building the vector index, or training it again for a grown library, is always left to `close`:
+   * until then the vector leg searches exhaustively, which is exact, only slower. On the benchmark
+   * corpus (96,187 chunks) the import was searchable after 56.8 and 59.6 s instead of done after
+   * 69.7 and 75.1 s (alternated with the previous build; its whole time was unchanged), and a
+   * search in those seconds took 0.9 s p50, 1.5 s p95 (0.6 s p50 once the index build was not
+   * beside it), against 17 ms p50 once the index is built (see bench/notes.md, Import).
    */
   async makeSearchable(): Promise<void> {
     try {
-      if (this.rowsSinceRefresh === 0 && !this.indexesInDoubt) return
-      // An import that leaves its rows out leaves its document rows in a file of their own too:
-      // compacting the documents table rewrites every row of it (84-190 ms at 34,700
-      // documents), so that waits for the fold as well.
-      if (!this.hasFtsIndex || this.indexesInDoubt || (await this.unindexedRows()) > UNINDEXED_ROWS_LEFT) await this.refreshIndexes()
-      this.rowsSinceRefresh = 0
-      this.indexesInDoubt = false
-      this.vectorIndexDue = true
+      if (!this.indexesDue || this.searchable) return
+      if (!this.hasFtsIndex || this.indexesInDoubt || (await this.unindexedRows()) > SEARCHABLE_BEFORE_FOLD_ROWS) await this.refreshIndexes()
+      this.searchable = true
     } catch (error) {
       throw asLibraryError(error, this.dir)
     }
   }
 
   /**
-   * Finishes: makes the documents searchable if `makeSearchable` was not called, builds or
-   * retrains the vector index when the library has grown enough for it (see vector-index.ts),
-   * closes the tables and releases the writer lock. The index is built after the full-text fold,
-   * never beside it: folding rows compacts the table's files, which would invalidate a vector
-   * index being built from them.
+   * Finishes: makes the documents searchable if `makeSearchable` was not called, folds the rows
+   * still outside the indexes in unless they are a few (`UNINDEXED_ROWS_LEFT`), builds or retrains
+   * the vector index when the library has grown enough for it (see vector-index.ts), closes the
+   * tables and releases the writer lock. The vector index is built after the fold, never beside
+   * it: folding rows compacts the table's files, which would invalidate an index being built from them.
    */
   async close(): Promise<void> {
     try {
-      await this.makeSearchable()
-      if (this.vectorIndexDue) await this.maintainVectorIndex()
+      if (this.indexesDue) {
+        await this.makeSearchable()
+        // An import that leaves its rows out leaves its document rows in a file of their own too:
+        // compacting the documents table rewrites every row of it (84-190 ms at 34,700
+        // documents), so that waits for the fold as well.
+        if (this.rowsSinceRefresh > 0 && (await this.unindexedRows()) > UNINDEXED_ROWS_LEFT) await this.refreshIndexes()
+        await this.maintainVectorIndex()
+      }
     } finally {
       this.chunks.close()
       this.documents.close()
