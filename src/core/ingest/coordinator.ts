@@ -23,8 +23,8 @@ export interface IngestPools {
   /** Runs `store.worker` tasks: the library's one writer. */
   store: Piscina
   /**
-   * Called once every file is read, with the bytes read, before the writer closes: the pool's owner
-   * may stop the ingest threads then (see `Engine`).
+   * Called once every file is read, with the bytes read, before the writer builds the indexes: the
+   * pool's owner may stop the ingest threads then (see `Engine`).
    */
   filesRead?: (bytes: number) => Promise<void>
 }
