@@ -10,7 +10,7 @@ import { BatchWriter } from './batches'
 import type { IngestEvent, IngestSummary } from './events'
 import { IngestJournal, type QueuedFile } from './journal'
 import { KnownFiles } from './known'
-import { readFile, type FileReading, type FinishedFile } from './read-file'
+import { readQueuedFile, type FileReading, type FinishedFile } from './read-file'
 import { walkPaths } from './walk'
 
 export interface IngestPools {
@@ -169,7 +169,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     const processOne = async (file: QueuedFile): Promise<void> => {
       inFlight.set(file.path, file)
       progress()
-      const item = await readFile(file, reading)
+      const item = await readQueuedFile(file, reading)
       inFlight.delete(file.path)
       fractions.delete(file.path)
       if (item) batches.add(item)

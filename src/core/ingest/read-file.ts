@@ -49,7 +49,7 @@ export interface FileReading {
  * for a file over its time limit) takes the other file it was reading with it: each gets a second
  * try on a fresh thread, and only a file that kills its thread again is reported as crashed.
  */
-export async function readFile(file: QueuedFile, reading: FileReading): Promise<FinishedFile | null> {
+export async function readQueuedFile(file: QueuedFile, reading: FileReading): Promise<FinishedFile | null> {
   const attempt = (): Promise<FinishedFile | null> =>
     readOnce(file, reading).catch((error: Error): FinishedFile => {
       const reason = `DocuMind could not import ${file.path}: ${error.message}`
