@@ -102,7 +102,7 @@ describe('the vector index', () => {
   it('is loaded whole when a query thread opens the library, unless its codes would take more than the limit', async () => {
     expect(await preloadVectorIndex(table, undefined, DIM)).toBe(false)
     expect(await preloadVectorIndex(table, record, DIM)).toBe(true)
-    // The estimate is rows × dimensions × bits / 8 (64 MB for 100,000 768-d chunks with 7-bit
+    // The estimate is rows × dimensions × bits / 8 (58 MB for 100,000 768-d chunks with 6-bit
     // codes), from the table's rows, which may be more than the partitions were trained on.
     const bytes = (ROWS * DIM * VECTOR_INDEX.bits) / 8
     expect(bytes).toBeLessThan(PRELOAD_MAX_BYTES)
@@ -114,7 +114,10 @@ describe('the vector index', () => {
 
   it('re-ranks candidates unless the codes rank well enough alone', () => {
     const refine = (record: VectorIndexRecord, dimensions: number): number => vectorSearchSettings(record, dimensions)!.refineFactor
-    // 7-bit codes of 512 dimensions and more: not re-ranked up to 250,000 chunks, once beyond.
+    // Codes of 6 bits and more (7 in indexes built before), 512 dimensions and more: not re-ranked
+    // up to 250,000 chunks, once beyond.
+    expect(refine({ trainedRows: 100_000, partitions: 316, bits: 6 }, 768)).toBe(0)
+    expect(refine({ trainedRows: 1_000_000, partitions: 1000, bits: 6 }, 768)).toBe(1)
     expect(refine({ trainedRows: 100_000, partitions: 316, bits: 7 }, 768)).toBe(0)
     expect(refine({ trainedRows: 250_000, partitions: 500, bits: 7 }, 512)).toBe(0)
     expect(refine({ trainedRows: 1_000_000, partitions: 1000, bits: 7 }, 768)).toBe(1)

@@ -16,13 +16,20 @@ import { loadLance } from './lance'
  * optimize; once the library has grown `retrainGrowth` times over since the partitions were
  * trained, they are trained again for its new size.
  *
- * The codes are 7 bits per dimension since 2026-11-30 (1 before). With 1-bit codes the order of
- * the nearest chunks is rough (recall@10 0.69–0.75 against exact search at 100k chunks), so the
+ * The codes have had more than 1 bit per dimension since 2026-11-30. With 1-bit codes the order
+ * of the nearest chunks is rough (recall@10 0.69–0.75 against exact search at 100k chunks), so the
  * vector leg re-ranked twice its candidates by their stored vectors, and reading those vectors
- * back (LanceDB takes them row by row) was half of the leg's CPU. 7-bit codes rank well enough
- * alone (see `VECTOR_SEARCH`), for an index that takes about 2.5 times as long to build (100k
- * chunks: 13.6 s against 5.1–5.5 s and 150–200 MB more at its peak; 1M: 141 s against 58 s, and
- * a peak of 1.29 GB against 1.18).
+ * back (LanceDB takes them row by row) was half of the leg's CPU. Codes of 6 bits and more rank
+ * well enough alone (see `VECTOR_SEARCH`), and each bit beyond the first adds about 1.8 s to the
+ * build at 96,187 chunks: built twice each and alternated, 6.1–6.2 s with 1 bit,
+ * 12.8–14.2 s with 6 and 17.0–17.5 s with 7, peaking at 0.45, 0.69–0.71 and 0.74–0.76 GB. The
+ * codes were 7 bits at first; 6 took 3–4 s off every first import of that size (the step after
+ * its documents are searchable, while the vector leg searches exhaustively) for recall@10 0.975
+ * instead of 0.985 at 100k chunks (200 questions, the benchmark's grown library), with hybrid
+ * search no slower (p50 13.2–14.4 ms against 13.8–16.0, three rounds alternated) and the same
+ * SciFact nDCG@10 (0.6927). The other ways to a faster build were not taken: k-means on fewer of
+ * each partition's vectors (32 instead of 64 left LanceDB's k-means with empty clusters), or
+ * fewer iterations (5 instead of 10 saved about 1 s).
  */
 export const VECTOR_INDEX = {
   minRows: 5_000,
@@ -31,8 +38,8 @@ export const VECTOR_INDEX = {
   sampleRate: 64,
   /** k-means iterations (LanceDB's default is 50; partitions barely move after 10). */
   maxIterations: 10,
-  /** Bits per dimension of the RaBitQ codes (LanceDB's default is 1). */
-  bits: 7
+  /** Bits per dimension of the RaBitQ codes (LanceDB's default is 1; 7 until run 32 of the benchmark). */
+  bits: 6
 } as const
 
 /**
@@ -64,11 +71,12 @@ export const VECTOR_INDEX = {
  * - at 1M chunks (600 probes): 1-bit codes 0.63 not re-ranked, 0.978 twice, 0.997 five times; 7-bit
  *   codes 0.978 not re-ranked, 0.993 once. Earlier full runs with 1-bit codes re-ranking twice gave
  *   0.928, so beyond 250,000 chunks the codes' order is checked.
- * So from 512 dimensions (the built-in embedder, nomic-embed-text, mxbai-embed-large) 7-bit codes
- * are not re-ranked up to 250,000 chunks and re-ranked once beyond; 1-bit codes (indexes built
- * before) twice, and five times beyond. Smaller models (all-minilm's 384) were not measured with
- * many-bit codes, and re-rank five times whatever the codes (the 128-d vectors of the tests needed
- * that with 1-bit codes at 6,000).
+ * - 6-bit codes at 100,000 chunks, not re-ranked: 0.975 (200 queries, against 0.985 with 7).
+ * So from 512 dimensions (the built-in embedder, nomic-embed-text, mxbai-embed-large) codes of 6
+ * bits and more are not re-ranked up to 250,000 chunks and re-ranked once beyond; 1-bit codes
+ * (indexes built before) twice, and five times beyond. Smaller models (all-minilm's 384) were not
+ * measured with many-bit codes, and re-rank five times whatever the codes (the 128-d vectors of
+ * the tests needed that with 1-bit codes at 6,000).
  */
 export const VECTOR_SEARCH = {
   probesPerSqrtPartition: 12,
@@ -77,7 +85,7 @@ export const VECTOR_SEARCH = {
   refineFactor: {
     fromDimensions: 512,
     fewRows: 250_000,
-    manyBitsFrom: 7,
+    manyBitsFrom: 6,
     /** Up to `fewRows` chunks and beyond. */
     manyBits: { few: 0, more: 1 },
     oneBit: { few: 2, more: 5 },
@@ -101,7 +109,7 @@ export function vectorSearchSettings(record: VectorIndexRecord | undefined, dime
 
 /**
  * The largest vector index a query thread loads whole when it opens the library (its codes,
- * estimated as rows × dimensions × bits / 8; 64 MB for 100,000 768-d chunks with 7-bit codes).
+ * estimated as rows × dimensions × bits / 8; 58 MB for 100,000 768-d chunks with 6-bit codes).
  *
  * A search reads the partitions it probes, at least 60% of them, and keeps them in LanceDB's cache,
  * so after a few questions most of the index is in memory anyway; what loading it first changes
