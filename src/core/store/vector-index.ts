@@ -23,8 +23,9 @@ import { loadLance } from './lance'
  * well enough alone (see `VECTOR_SEARCH`), and each bit beyond the first adds about 1.8 s to the
  * build at 96,187 chunks: built twice each and alternated, 6.1–6.2 s with 1 bit,
  * 12.8–14.2 s with 6 and 17.0–17.5 s with 7, peaking at 0.45, 0.69–0.71 and 0.74–0.76 GB. The
- * codes were 7 bits at first; 6 took 3–4 s off every first import of that size (the step after
- * its documents are searchable, while the vector leg searches exhaustively) for recall@10 0.975
+ * codes were 7 bits at first; with 6 the step of a first import after its documents are
+ * searchable (the vector leg searching exhaustively meanwhile) took 11.1–11.4 s instead of
+ * 14.0–15.7 s (whole imports of the benchmark corpus alternated twice) for recall@10 0.975
  * instead of 0.985 at 100k chunks (200 questions, the benchmark's grown library), with hybrid
  * search no slower (p50 13.2–14.4 ms against 13.8–16.0, three rounds alternated) and the same
  * SciFact nDCG@10 (0.6927). The other ways to a faster build were not taken: k-means on fewer of
