@@ -266,6 +266,9 @@ export class LibraryWriter {
     }
     await this.documents.optimize({ cleanupOlderThan })
     this.rowsSinceRefresh = 0
+    // Whatever a writer that died left undone to the full-text index is done now (`close` still
+    // sees to the vector index).
+    this.indexesInDoubt = false
   }
 
   /**
