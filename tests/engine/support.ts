@@ -10,10 +10,25 @@ export const DATA = resolve(process.cwd(), '../shared/data')
 export const CORPUS = join(DATA, 'corpus-mini')
 export const BAD_INPUTS = join(DATA, 'bad-inputs')
 
+/**
+ * Clean-ups run after the test file, the last registered first. Vitest ignores an `afterAll` called
+ * inside a running test, and the helpers below are mostly called there: their folders, engines
+ * and mounts were left behind until they were kept here.
+ */
+const cleanups: Array<() => unknown> = []
+afterAll(async () => {
+  for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup()
+})
+
+/** Runs `cleanup` after the test file, wherever it is called from (file, hook or test). */
+export function afterFile(cleanup: () => unknown): void {
+  cleanups.push(cleanup)
+}
+
 /** A temporary folder removed after the test file. */
 export function tempDir(prefix = 'documind-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterFile(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -29,6 +44,6 @@ export async function closedOllamaUrl(): Promise<string> {
 /** An engine on a fresh library, closed after the test file. */
 export function testEngine(options: { ollamaHost: string; libraryDir?: string; ingestHeapMb?: number }): Engine {
   const engine = new Engine({ libraryDir: options.libraryDir ?? join(tempDir(), 'library'), ollamaHost: options.ollamaHost, ingestHeapMb: options.ingestHeapMb })
-  afterAll(() => engine.close())
+  afterFile(() => engine.close())
   return engine
 }

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, readdirSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { LibraryError } from '../../src/core/store/library'
-import { CORPUS, closedOllamaUrl, tempDir, testEngine } from '../engine/support'
+import { afterFile, CORPUS, closedOllamaUrl, tempDir, testEngine } from '../engine/support'
 
 /** A few real documents to import. */
 function smallFolder(): string {
@@ -33,7 +33,7 @@ function tmpfs(sizeMb: number): string {
   const dir = join(tempDir(), 'disk')
   mkdirSync(dir)
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir])
-  afterAll(() => execFileSync('umount', ['-l', dir]))
+  afterFile(() => execFileSync('umount', ['-l', dir]))
   return dir
 }
 
