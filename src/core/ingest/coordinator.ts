@@ -6,7 +6,7 @@ import type { EmbedderSpec } from '../embed/embedder'
 import { libraryPaths } from '../store/library'
 import type { KnownDocument } from '../store/writer'
 import { unwrapWriterResult, type WriterResult } from '../store/writer-protocol'
-import { BatchWriter } from './batches'
+import { BatchWriter, type StoreTask } from './batches'
 import type { IngestEvent, IngestSummary } from './events'
 import { IngestJournal, type QueuedFile } from './journal'
 import { KnownFiles } from './known'
@@ -65,7 +65,7 @@ export async function runIngest(paths: string[], pools: IngestPools, options: In
     files: 0, indexed: 0, unchanged: 0, skipped: 0, failed: 0, chunks: 0, bytes: 0, seconds: 0, searchableSeconds: 0, indexSeconds: 0,
     cancelled: false, failures: [], skippedFiles: [], warnings: []
   }
-  const store = async (name: string, task: object, transferList?: ArrayBuffer[]): Promise<void> => {
+  const store: StoreTask = async (name, task, transferList) => {
     unwrapWriterResult((await pools.store.run(task, { name, transferList })) as WriterResult)
   }
 
