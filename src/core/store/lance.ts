@@ -1,4 +1,5 @@
 import { isMainThread } from 'node:worker_threads'
+import { useOwnScratchFolder } from './scratch'
 
 type LanceModule = typeof import('@lancedb/lancedb')
 
@@ -38,9 +39,13 @@ export const LANCE_ENVIRONMENT = {
   LANCE_DEFAULT_BATCH_SIZE: '1024'
 } as const
 
-/** Sets the variables of `LANCE_ENVIRONMENT` in the main thread where the user has not chosen a value. */
+/**
+ * Sets the variables of `LANCE_ENVIRONMENT` in the main thread where the user has not chosen a
+ * value, and gives the process a temporary folder of its own for LanceDB's scratch (scratch.ts).
+ */
 export function ensureLanceEnvironment(): void {
   if (!isMainThread) return
+  useOwnScratchFolder()
   const threads = Number(process.env.LANCE_CPU_THREADS)
   if (!(Number.isFinite(threads) && threads >= 2)) process.env.LANCE_CPU_THREADS = LANCE_ENVIRONMENT.LANCE_CPU_THREADS
   for (const name of ['LANCE_DEFAULT_IO_BUFFER_SIZE', 'LANCE_DEFAULT_BATCH_SIZE'] as const) {

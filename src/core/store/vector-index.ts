@@ -1,5 +1,6 @@
 import type { Table } from '@lancedb/lancedb'
 import { loadLance } from './lance'
+import { removingLanceScratch } from './scratch'
 
 /**
  * When and how the writer indexes the chunk vectors.
@@ -169,9 +170,12 @@ export async function maintainVectorIndex(table: Table, rows: number, record: Ve
   if (!due) return hasIndex ? record : undefined
   const { Index } = await loadLance()
   const partitions = partitionsFor(rows)
-  await table.createIndex('vector', {
-    config: Index.ivfRq({ distanceType: 'cosine', numPartitions: partitions, numBits: VECTOR_INDEX.bits, sampleRate: VECTOR_INDEX.sampleRate, maxIterations: VECTOR_INDEX.maxIterations }),
-    replace: true
-  })
+  // The build shuffles the vectors through a folder LanceDB does not remove (see scratch.ts).
+  await removingLanceScratch(() =>
+    table.createIndex('vector', {
+      config: Index.ivfRq({ distanceType: 'cosine', numPartitions: partitions, numBits: VECTOR_INDEX.bits, sampleRate: VECTOR_INDEX.sampleRate, maxIterations: VECTOR_INDEX.maxIterations }),
+      replace: true
+    })
+  )
   return { trainedRows: rows, partitions, bits: VECTOR_INDEX.bits }
 }
