@@ -2,6 +2,7 @@ import { constants, readFileSync } from 'node:fs'
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Connection, Table } from '@lancedb/lancedb'
+import { isRunning } from '../processes'
 import { describeEmbedder, sameEmbedder, type EmbedderSpec } from '../embed/embedder'
 import { loadLance } from './lance'
 import { DOCUMENTS_SCHEMA, chunkSchema } from './schema'
@@ -178,7 +179,7 @@ export async function writerLock(dir: string): Promise<{ holder: number; live: b
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw error
   }
-  return { holder, live: Boolean(holder) && holder !== process.pid && isAlive(holder) }
+  return { holder, live: Boolean(holder) && holder !== process.pid && isRunning(holder) }
 }
 
 /**
@@ -189,14 +190,4 @@ export async function writerLock(dir: string): Promise<{ holder: number; live: b
 export async function writerDied(dir: string): Promise<boolean> {
   const lock = await writerLock(dir).catch(() => null)
   return lock !== null && !lock.live && lock.holder !== process.pid
-}
-
-/** Whether process `pid` exists (EPERM: it does, but belongs to another user). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

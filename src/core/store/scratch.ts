@@ -15,6 +15,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
+import { isRunning } from '../processes'
 
 const PREFIX = 'documind-scratch-'
 const OWN_NAME = `${PREFIX}${process.pid}`
@@ -87,15 +88,5 @@ function removeFoldersOfEndedProcesses(system: string): void {
   for (const name of entries(system)) {
     const pid = Number(SCRATCH_NAME.exec(name)?.[1])
     if (pid && pid !== process.pid && !isRunning(pid)) rmSync(join(system, name), { recursive: true, force: true })
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
