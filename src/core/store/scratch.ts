@@ -1,9 +1,10 @@
 /**
  * LanceDB's scratch folders. Building a vector index shuffles the vectors through a folder that
  * LanceDB makes in the system's temporary folder and, in the version DocuMind ships, never removes
- * (lance issue #8992, fixed upstream after it): one folder per build, about as large as the
- * vectors. Nothing empties a temporary folder on Windows, and on Linux and macOS only a reboot or
- * an age limit does, so each large import would leave hundreds of megabytes behind for good.
+ * (lance issue #8992): one folder per build, about as large as the index's codes (about 64 MB
+ * for the benchmark corpus's 96,187 chunks, 665 MB for a 1M-chunk library). Nothing empties a
+ * temporary folder on Windows, and on Linux and macOS only a reboot or an age limit does, so
+ * large imports would leave hundreds of megabytes behind.
  *
  * LanceDB takes the folder from the process environment (`TMPDIR`, or `TMP` and `TEMP` on
  * Windows), and so does everything else in the process. So the main thread points those at a
