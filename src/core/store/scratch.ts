@@ -20,20 +20,20 @@ import { isRunning } from '../processes'
 
 const PREFIX = 'documind-scratch-'
 const OWN_NAME = `${PREFIX}${process.pid}`
-const SCRATCH_NAME = /^documind-scratch-(\d+)$/
+const SCRATCH_NAME = new RegExp(`^${PREFIX}(\\d+)$`)
 /** The files of one of LanceDB's shuffle folders (`shuffle_data.lance`, `shuffle_offsets.spill`, ...). */
 const SHUFFLE_FILE = /^shuffle_/
 
-let chosen: string | null | undefined
+let tried = false
 
 /**
- * Points the process's temporary folder at a folder of its own (see above) and returns it; null
- * where none could be made (the system's is not writable), which leaves everything as it was.
- * Main thread only, before LanceDB loads: workers copy the environment when they start.
+ * Points the process's temporary folder at a folder of its own (see above), once. Where none can
+ * be made (the system's is not writable) everything is left as it was. Main thread only, before
+ * LanceDB loads: workers copy the environment when they start.
  */
-export function useOwnScratchFolder(): string | null {
-  if (chosen !== undefined) return chosen
-  chosen = null
+export function useOwnScratchFolder(): void {
+  if (tried) return
+  tried = true
   // A process started by one of ours (the launcher starts the app) shares the same system folder.
   const current = tmpdir()
   const system = SCRATCH_NAME.test(basename(current)) ? dirname(current) : current
@@ -43,12 +43,10 @@ export function useOwnScratchFolder(): string | null {
     rmSync(folder, { recursive: true, force: true }) // a process that had this id before
     mkdirSync(folder, { recursive: true, mode: 0o700 })
   } catch {
-    return null
+    return
   }
   for (const name of process.platform === 'win32' ? ['TMP', 'TEMP'] : ['TMPDIR']) process.env[name] = folder
   process.once('exit', () => rmSync(folder, { recursive: true, force: true }))
-  chosen = folder
-  return folder
 }
 
 /** This process's scratch folder, as seen from any thread (a worker's environment may predate it). */
