@@ -5,15 +5,14 @@
  * without doing so (src/core/store/scratch.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
+import { tempDir } from '../engine/support'
 
 const CHILD = fileURLToPath(new URL('./scratch-child.ts', import.meta.url))
-const system = mkdtempSync(join(tmpdir(), 'documind-scratch-test-'))
-afterAll(() => rmSync(system, { recursive: true, force: true }))
+const system = tempDir('documind-scratch-test-')
 
 it('leaves nothing of a vector index build in the temporary folder, and clears what ended processes left', () => {
   // A folder of a process that has ended (it crashed before it could remove it), and one of a
