@@ -46,8 +46,18 @@ const CJK_QUERY_STOP_WORDS = [
 const CJK_QUERY_STOP = new RegExp(CJK_QUERY_STOP_WORDS.join('|'), 'gu')
 
 /**
+ * The most distinct terms a keyword query keeps. A question has fewer (DRCD's zh-TW questions:
+ * 31 at the median, 57 at p95, as unigrams and bigrams); a pasted passage can have hundreds, and
+ * the full-text index reads a posting list per term. At 100,000 chunks of the benchmark corpus,
+ * CJK passages of 130 terms on average took 14–24 ms p50 and up to 73–110 ms, English ones of
+ * 150 words 42–49 ms p50; with this budget 11–12 ms (at most 17–35) and 27 ms.
+ */
+export const QUERY_TERM_BUDGET = 64
+
+/**
  * The form of a query for the full-text index: like `toSearchText`, after cutting CJK runs at
- * function and question words (a run 所有權的規則是什麼 becomes 所有權 and 規則).
+ * function and question words (a run 所有權的規則是什麼 becomes 所有權 and 規則), and within
+ * `QUERY_TERM_BUDGET` distinct terms (see `budgetedTerms`).
  */
 export function toQueryText(text: string): string {
   const cut = text.replace(CJK_RUN, (run) => {
@@ -55,7 +65,35 @@ export function toQueryText(text: string): string {
     // A query made only of such words still has to match something.
     return kept.trim() ? kept : run
   })
-  return toSearchText(cut)
+  return budgetedTerms(cut, QUERY_TERM_BUDGET) ?? toSearchText(cut)
+}
+
+const QUERY_PIECE = new RegExp(`(${CJK_RUN.source})|[\\p{L}\\p{N}]+`, 'gu')
+
+/**
+ * The terms of a long query, at most `budget` of them, space-separated; null when it has no more
+ * distinct terms than that (it is then searched whole). Words and CJK bigrams are kept first, in
+ * the order they come, then the CJK unigrams: a character alone matches far more passages than
+ * its pairs do, so its posting list costs most and tells least. A CJK run of one character counts
+ * as a word. English stop words are neither counted nor kept (the index drops most of them).
+ */
+export function budgetedTerms(text: string, budget: number): string | null {
+  const terms = new Set<string>()
+  const unigrams: string[] = []
+  // Spaces around CJK runs, so that a word never runs into one (rpm程序).
+  for (const [piece, run] of text.replace(CJK_RUN, ' $& ').matchAll(QUERY_PIECE)) {
+    if (!run) {
+      const word = piece.toLowerCase()
+      if (!STOP_WORDS.has(word)) terms.add(word)
+      continue
+    }
+    const chars = Array.from(run)
+    if (chars.length === 1) terms.add(run)
+    else unigrams.push(...chars)
+    for (let i = 0; i + 1 < chars.length; i++) terms.add(chars[i] + chars[i + 1])
+  }
+  for (const char of unigrams) terms.add(char)
+  return terms.size <= budget ? null : [...terms].slice(0, budget).join(' ')
 }
 
 /**

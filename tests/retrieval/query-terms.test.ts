@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { QUERY_TERM_BUDGET, STOP_WORDS, budgetedTerms, toQueryText, toSearchText } from '../../src/core/text/analyze'
+
+/** A zh-TW passage of the kind users paste into a question (the Rust book's chapter on ownership). */
+const PASSAGE =
+  '所有權是 Rust 最獨特的特色，這讓 Rust 不需要垃圾回收機制也能保障記憶體安全。因此理解 Rust 中的所有權如何運作是非常重要的。' +
+  '在本章節我們將討論所有權以及其相關功能：借用、切片，以及 Rust 如何在記憶體中安排資料。所有程式都需要在執行時管理它們使用記憶體的方式。' +
+  '有些語言會有垃圾回收機制在程式執行時不斷尋找不再使用的記憶體；而有些語言則要求程式設計師親自分配和釋放記憶體。'
+
+const ENGLISH =
+  'The attach function makes the components of a data frame visible as variables under their own names, so that they can be used ' +
+  'without the frame name in front. The search path is a list of environments that R consults in order when it looks up a name; ' +
+  'attaching puts the frame at position two, just after the global environment, and detach removes it again. Assigning to one of ' +
+  'those names creates a new variable in the workspace instead of changing the frame, which surprises many users coming from other ' +
+  'statistical packages. Frames and lists with named components can both be attached, and packages are attached the same way when ' +
+  'they are loaded with library. Keeping too many frames attached at once makes it hard to tell which value a name refers to.'
+
+const isCjkUnigram = (term: string): boolean => /^[\p{Script=Han}]$/u.test(term)
+
+describe('keyword query terms', () => {
+  it('leaves a question as the index analyses it when it is within the budget', () => {
+    expect(toQueryText('所有權的規則是什麼？')).toBe(' 所 所有 有 有權 權   規 規則 則   ？')
+    expect(toQueryText('How do I attach a data frame to the search path?')).toBe('How do I attach a data frame to the search path?')
+    expect(budgetedTerms('所有權 規則', QUERY_TERM_BUDGET)).toBeNull()
+  })
+
+  it('keeps a long Chinese passage to the budget, its bigrams before its unigrams', () => {
+    const all = new Set(toSearchText(PASSAGE).split(/\s+/).filter(Boolean))
+    expect(all.size).toBeGreaterThan(QUERY_TERM_BUDGET)
+    const terms = toQueryText(PASSAGE).split(' ')
+    expect(terms).toHaveLength(QUERY_TERM_BUDGET)
+    expect(new Set(terms).size).toBe(terms.length)
+    // The passage has more than the budget in bigrams and words alone, so the only character
+    // left alone is 中, a run of its own once 的 is cut (Rust 中的所有權).
+    expect(terms.filter(isCjkUnigram)).toEqual(['中'])
+    expect(terms.slice(0, 4)).toEqual(['所有', '有權', 'rust', '最獨'])
+  })
+
+  it('fills what the bigrams leave of the budget with unigrams', () => {
+    const terms = budgetedTerms('所有權是獨特的特色', 12)!.split(' ')
+    expect(terms).toEqual(['所有', '有權', '權是', '是獨', '獨特', '特的', '的特', '特色', '所', '有', '權', '是'])
+  })
+
+  it('keeps a long English passage to the budget without its stop words', () => {
+    const terms = toQueryText(ENGLISH).split(' ')
+    expect(terms).toHaveLength(QUERY_TERM_BUDGET)
+    expect(terms.filter((term) => STOP_WORDS.has(term))).toEqual([])
+    expect(terms.slice(0, 5)).toEqual(['attach', 'function', 'makes', 'components', 'data'])
+  })
+
+  it('never joins a word to the Chinese run beside it', () => {
+    const terms = budgetedTerms('rpm程序 deb套件', 2)!.split(' ')
+    expect(terms).toEqual(['rpm', '程序'])
+  })
+})
