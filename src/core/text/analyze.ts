@@ -88,10 +88,12 @@ export function budgetedTerms(text: string, budget: number): string | null {
       if (!STOP_WORDS.has(word)) terms.add(word)
       continue
     }
-    const chars = Array.from(run)
-    if (chars.length === 1) terms.add(run)
-    else unigrams.push(...chars)
-    for (let i = 0; i + 1 < chars.length; i++) terms.add(chars[i] + chars[i + 1])
+    // The grams the index holds: cjkGrams alternates a run's unigrams (even places) and bigrams.
+    const grams = cjkGrams(run)
+    for (const [i, gram] of grams.entries()) {
+      if (i % 2 === 1 || grams.length === 1) terms.add(gram)
+      else unigrams.push(gram)
+    }
   }
   for (const char of unigrams) terms.add(char)
   return terms.size <= budget ? null : [...terms].slice(0, budget).join(' ')
