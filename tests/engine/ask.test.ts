@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/core/engine'
 import { LibraryReader } from '../../src/core/store/reader'
-import { QUERY_TERM_BUDGET, budgetedTerms } from '../../src/core/text/analyze'
+import { QUERY_TERM_BUDGET, keywordTerms } from '../../src/core/text/analyze'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
 import { CORPUS, closedOllamaUrl, tempDir, testEngine } from './support'
 
@@ -57,7 +57,7 @@ describe('search and answers', () => {
     for (const question of ['Rust 的所有權規則是什麼？', 'How do I attach a data frame to the search path?']) {
       const source = (await engine.search(question)).hits[0]
       const pasted = `這段是什麼意思？ What does this mean? ${source.text}`
-      expect(budgetedTerms(pasted, QUERY_TERM_BUDGET)).not.toBeNull()
+      expect(keywordTerms(pasted, QUERY_TERM_BUDGET)).not.toBeNull()
       const result = await engine.search(pasted)
       expect(result.hits[0].chunkId).toBe(source.chunkId)
     }

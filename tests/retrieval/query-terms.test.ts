@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { QUERY_TERM_BUDGET, STOP_WORDS, budgetedTerms, toQueryText, toSearchText } from '../../src/core/text/analyze'
+import { QUERY_TERM_BUDGET, STOP_WORDS, keywordTerms, toQueryText, toSearchText } from '../../src/core/text/analyze'
 
 /** A zh-TW passage of the kind users paste into a question (the Rust book's chapter on ownership). */
 const PASSAGE =
@@ -21,7 +21,7 @@ describe('keyword query terms', () => {
   it('leaves a question as the index analyses it when it is within the budget', () => {
     expect(toQueryText('所有權的規則是什麼？')).toBe(' 所 所有 有 有權 權   規 規則 則   ？')
     expect(toQueryText('How do I attach a data frame to the search path?')).toBe('How do I attach a data frame to the search path?')
-    expect(budgetedTerms('所有權 規則', QUERY_TERM_BUDGET)).toBeNull()
+    expect(keywordTerms('所有權 規則', QUERY_TERM_BUDGET)).toBeNull()
   })
 
   it('keeps a long Chinese passage to the budget, its bigrams before its unigrams', () => {
@@ -37,7 +37,7 @@ describe('keyword query terms', () => {
   })
 
   it('fills what the bigrams leave of the budget with unigrams', () => {
-    const terms = budgetedTerms('所有權是獨特的特色', 12)!.split(' ')
+    const terms = keywordTerms('所有權是獨特的特色', 12)!.split(' ')
     expect(terms).toEqual(['所有', '有權', '權是', '是獨', '獨特', '特的', '的特', '特色', '所', '有', '權', '是'])
   })
 
@@ -48,8 +48,16 @@ describe('keyword query terms', () => {
     expect(terms.slice(0, 5)).toEqual(['attach', 'function', 'makes', 'components', 'data'])
   })
 
+  it('leaves out the characters common in the library, but not their pairs or a character standing alone', () => {
+    const common = new Set(['的', '有', '中'])
+    // 的 is cut as a function word first; 有 goes, but 所有 and 有權 stay; 中 alone is a word.
+    expect(toQueryText('所有權的規則在 Rust 中', common).split(' ')).toEqual(['所有', '有權', '規則', '則在', 'rust', '中', '所', '權', '規', '則', '在'])
+    // Without common characters, a short question is searched as the index analyses it.
+    expect(toQueryText('所有權的規則在 Rust 中', new Set())).toBe(toQueryText('所有權的規則在 Rust 中'))
+  })
+
   it('never joins a word to the Chinese run beside it', () => {
-    const terms = budgetedTerms('rpm程序 deb套件', 2)!.split(' ')
+    const terms = keywordTerms('rpm程序 deb套件', 2)!.split(' ')
     expect(terms).toEqual(['rpm', '程序'])
   })
 })

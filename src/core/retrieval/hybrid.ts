@@ -81,6 +81,7 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
   let embedder = typeof source === 'function' ? (options.likely ?? null) : source
   let queryVector = embedder?.embedQuery(trimmed, options.signal)
   queryVector?.catch(() => undefined)
+  const common = reader.commonCjkChars()
   const { meta, chunks: table } = await reader.searchView()
   if (!table) return { hits: [], noMatch: true, notices }
   if (typeof source === 'function') {
@@ -103,13 +104,14 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
   const filter = options.docIds?.length ? `doc_id IN (${options.docIds.map((id) => `'${sqlString(id)}'`).join(', ')})` : undefined
 
   const { MatchQuery } = await loadLance()
+  const queryText = toQueryText(trimmed, await common)
   // The legs return row ids and scores only: fetching a passage's columns costs a read per column
   // per row, so only the fused winners' are read (at 100k chunks that halves the vector leg).
   const ftsQuery = table
     .query()
     // User text is matched term by term. Passing it as a plain string would let LanceDB read double
     // quotes as a phrase query, which throws on an index built without positions.
-    .fullTextSearch(new MatchQuery(toQueryText(trimmed), 'search_text'))
+    .fullTextSearch(new MatchQuery(queryText, 'search_text'))
     .select(['_score'])
     .withRowId()
     .limit(candidates)
@@ -214,7 +216,7 @@ class MovedRows extends Error {
 
 /**
  * Loads what a library's first search would otherwise load while the user waits: the tables, the
- * document rows, both indexes' metadata (one keyword query, and one vector query for a unit
+ * document rows, its common CJK characters, both indexes' metadata (one keyword query, and one vector query for a unit
  * vector, which needs no embedder), and the vector index itself when it is small enough (see
  * `preloadVectorIndex`). False for a library with nothing to search. Rejects as a
  * search would.
@@ -231,6 +233,7 @@ export async function prepareSearch(reader: LibraryReader): Promise<boolean> {
     const loads = await Promise.allSettled([
       reader.documentsById({ settingsRead: true }),
       reader.passageColumns(table),
+      reader.commonCjkChars(),
       table.query().fullTextSearch(new MatchQuery('the', 'search_text')).select(['_score']).withRowId().limit(1).toArray(),
       unit ? nearestChunks(table, unit, 1, meta.vectorIndex).select(['_distance']).withRowId().toArray() : null,
       meta.embedder ? preloadVectorIndex(table, meta.vectorIndex, meta.embedder.dim) : null

@@ -1,5 +1,6 @@
 import type { Data, Table as ArrowTable } from 'apache-arrow'
 import { arrow } from './arrow'
+import { countCjk, type CjkCounts } from './cjk-counts'
 import { chunkSchema, type ChunkColumns } from './schema'
 
 const { FixedSizeList, Float32, Int32, RecordBatch, Struct, Table, Utf8, makeData } = arrow
@@ -18,6 +19,8 @@ export interface PackedChunks {
   buffer: ArrayBuffer
   /** Where each column's parts lie in `buffer`: [byte offset, length in elements]. */
   layout: Record<PackedPart, [number, number]>
+  /** The chunks' CJK characters, counted where their text is still strings (see cjk-counts.ts). */
+  cjk: CjkCounts
 }
 
 const STRING_COLUMNS = ['id', 'doc_id', 'doc_hash', 'search_text', 'headings', 'passage'] as const
@@ -71,12 +74,7 @@ export function packChunks(columns: ChunkColumns, dim: number): PackedChunks {
     valid[i >> 3] |= 1 << (i & 7)
   })
   new Float32Array(buffer, ...layout.vectors).set(columns.vectors)
-  return { count, dim, buffer, layout }
-}
-
-/** Builds an Arrow table for the chunks table from columns. */
-export function chunkColumnsToArrow(columns: ChunkColumns, dim: number): ArrowTable {
-  return packedToArrow([packChunks(columns, dim)], dim)
+  return { count, dim, buffer, layout, cjk: countCjk(columns.search_text) }
 }
 
 /** One Arrow table of the chunks table's schema from packed parts, all with vectors of `dim` floats. */

@@ -1,5 +1,6 @@
 import type { Connection, Table } from '@lancedb/lancedb'
 import { plainRows } from './arrow'
+import { CommonCjkChars } from './cjk-counts'
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, openTableIfExists, readMeta, type LibraryMeta } from './library'
 import { hasPassageColumn, passageColumns, passageOf, type Passage } from './passage'
 import { sqlString } from './writer'
@@ -21,11 +22,14 @@ export class LibraryReader {
    * a migration is one way, and a rebuilt table is created with the column.
    */
   private packedSeen = false
+  private readonly commonChars: CommonCjkChars
 
   private constructor(
     readonly dir: string,
     private readonly db: Connection
-  ) {}
+  ) {
+    this.commonChars = new CommonCjkChars(dir)
+  }
 
   static async open(dir: string): Promise<LibraryReader> {
     return new LibraryReader(dir, await connectLibrary(dir))
@@ -67,6 +71,11 @@ export class LibraryReader {
     const meta = await this.meta()
     this.chunksTable ??= await openTableIfExists(this.db, CHUNKS_TABLE)
     return { meta, chunks: this.chunksTable }
+  }
+
+  /** The CJK characters too common in the library to search for alone (see cjk-counts.ts). */
+  commonCjkChars(): Promise<ReadonlySet<string>> {
+    return this.commonChars.get()
   }
 
   async documentsTableOrNull(options: { settingsRead?: boolean } = {}): Promise<Table | null> {

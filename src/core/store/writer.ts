@@ -18,7 +18,8 @@ import {
 import { plainRows } from './arrow'
 import { loadLance } from './lance'
 import { maintainVectorIndex } from './vector-index'
-import { chunkColumnsToArrow, packedToArrow, type PackedChunks } from './packed'
+import { packChunks, packedToArrow, type PackedChunks } from './packed'
+import { CjkCountKeeper } from './cjk-counts'
 import { migrateToPassages } from './passage'
 import { documentsToArrow, type ChunkColumns, type DocumentRecord } from './schema'
 
@@ -98,7 +99,8 @@ export class LibraryWriter {
     readonly embedder: EmbedderSpec,
     private readonly db: Connection,
     private readonly chunks: Table,
-    private readonly documents: Table
+    private readonly documents: Table,
+    private readonly cjk: CjkCountKeeper
   ) {}
 
   /**
@@ -125,7 +127,9 @@ export class LibraryWriter {
       const { chunks, documents } = await openOrCreateTables(db, embedder.dim)
       // A library written before the packed passage column gets it now, before any row is added.
       await migrateToPassages(chunks)
-      const writer = new LibraryWriter(dir, embedder, db, chunks, documents)
+      // A writer that died may have written chunks it did not count: they are counted again.
+      const cjk = await CjkCountKeeper.open(dir, chunks, { fresh: options.rebuild, recount: crashed })
+      const writer = new LibraryWriter(dir, embedder, db, chunks, documents, cjk)
       writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
       if (crashed) {
         await writer.recover()
@@ -146,10 +150,12 @@ export class LibraryWriter {
    */
   async commit(docs: DocumentRecord[], chunks: ChunkColumns | PackedChunks[] | null): Promise<void> {
     try {
-      const table = !chunks ? null : Array.isArray(chunks) ? (chunks.length ? packedToArrow(chunks, this.embedder.dim) : null) : chunkColumnsToArrow(chunks, this.embedder.dim)
+      const parts = !chunks ? [] : Array.isArray(chunks) ? chunks : [packChunks(chunks, this.embedder.dim)]
+      const table = parts.length ? packedToArrow(parts, this.embedder.dim) : null
       const rows = table?.numRows ?? 0
       if (table && rows > 0) {
         await this.chunks.add(table)
+        for (const part of parts) this.cjk.add(part.cjk)
         this.rowsSinceRefresh += rows
         this.indexesDue = true
         this.searchable = false
@@ -166,7 +172,7 @@ export class LibraryWriter {
         const stale = replacing
           .filter((doc) => hashes.get(doc.id) !== doc.hash)
           .map((doc) => `(doc_id = '${sqlString(doc.id)}' AND doc_hash != '${sqlString(doc.hash)}')`)
-        for (let i = 0; i < stale.length; i += 200) await this.chunks.delete(stale.slice(i, i + 200).join(' OR '))
+        for (let i = 0; i < stale.length; i += 200) await this.deleteChunks(stale.slice(i, i + 200).join(' OR '))
         for (const doc of docs) {
           hashes.set(doc.id, doc.hash)
           this.hashesOf.add(doc.id)
@@ -223,7 +229,7 @@ export class LibraryWriter {
         .slice(i, i + 200)
         .map((id) => `'${sqlString(id)}'`)
         .join(', ')
-      await this.chunks.delete(`doc_id IN (${list})`)
+      await this.deleteChunks(`doc_id IN (${list})`)
       await this.documents.delete(`id IN (${list})`)
     }
     for (const id of docIds) this.hashes.delete(id)
@@ -232,6 +238,7 @@ export class LibraryWriter {
   /** Removes every document and chunk (the first step of a re-index with another embedder). */
   async clear(): Promise<void> {
     await this.chunks.delete('true')
+    this.cjk.clear()
     await this.documents.delete('true')
     this.hashes.clear()
     this.allHashes = true
@@ -249,7 +256,7 @@ export class LibraryWriter {
       if (!ready.has(key)) orphans.set(key, `(doc_id = '${sqlString(row.doc_id)}' AND doc_hash = '${sqlString(row.doc_hash)}')`)
     }
     const predicates = [...orphans.values()]
-    for (let i = 0; i < predicates.length; i += 200) await this.chunks.delete(predicates.slice(i, i + 200).join(' OR '))
+    for (let i = 0; i < predicates.length; i += 200) await this.deleteChunks(predicates.slice(i, i + 200).join(' OR '))
     return orphans.size
   }
 
@@ -287,6 +294,7 @@ export class LibraryWriter {
     try {
       if (!this.indexesDue || this.searchable) return
       if (!this.hasFtsIndex || this.indexesInDoubt || (await this.unindexedRows()) > SEARCHABLE_BEFORE_FOLD_ROWS) await this.refreshIndexes()
+      await this.cjk.save()
       this.searchable = true
     } catch (error) {
       throw asLibraryError(error, this.dir)
@@ -310,12 +318,19 @@ export class LibraryWriter {
         if (this.rowsSinceRefresh > 0 && (await this.unindexedRows()) > UNINDEXED_ROWS_LEFT) await this.refreshIndexes()
         await this.maintainVectorIndex()
       }
+      await this.cjk.finish()
     } finally {
       this.chunks.close()
       this.documents.close()
       this.db.close()
       await releaseWriterLock(this.dir)
     }
+  }
+
+  /** Deletes the chunks matching `where`, taking their characters off the counts first. */
+  private async deleteChunks(where: string): Promise<void> {
+    await this.cjk.remove(where)
+    await this.chunks.delete(where)
   }
 
   /** Rows of the chunks table that the full-text index does not cover (the vector index covers the same). */

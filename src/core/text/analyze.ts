@@ -15,6 +15,14 @@ export function hasCjk(text: string): boolean {
   return CJK_CHAR.test(text)
 }
 
+/** The distinct CJK characters of a text: the unigrams the index holds for it. */
+export function cjkChars(text: string): Set<string> {
+  const chars = new Set<string>()
+  if (!hasCjk(text)) return chars
+  for (const [run] of text.matchAll(CJK_RUN)) for (const char of run) chars.add(char)
+  return chars
+}
+
 /** The unigrams and bigrams of one run of CJK characters, in order: 台, 台灣, 灣, 灣的, 的. */
 export function cjkGrams(run: string): string[] {
   const chars = Array.from(run)
@@ -57,30 +65,34 @@ export const QUERY_TERM_BUDGET = 64
 
 /**
  * The form of a query for the full-text index: like `toSearchText`, after cutting CJK runs at
- * function and question words (a run 所有權的規則是什麼 becomes 所有權 and 規則), and within
- * `QUERY_TERM_BUDGET` distinct terms (see `budgetedTerms`).
+ * function and question words (a run 所有權的規則是什麼 becomes 所有權 and 規則), without the
+ * `common` CJK characters as unigrams (those in many of the library's passages: see
+ * cjk-counts.ts), and within `QUERY_TERM_BUDGET` distinct terms (see `keywordTerms`).
  */
-export function toQueryText(text: string): string {
+export function toQueryText(text: string, common?: ReadonlySet<string>): string {
   const cut = text.replace(CJK_RUN, (run) => {
     const kept = run.replace(CJK_QUERY_STOP, ' ')
     // A query made only of such words still has to match something.
     return kept.trim() ? kept : run
   })
-  return budgetedTerms(cut, QUERY_TERM_BUDGET) ?? toSearchText(cut)
+  return keywordTerms(cut, QUERY_TERM_BUDGET, common) ?? toSearchText(cut)
 }
 
 const QUERY_PIECE = new RegExp(`(${CJK_RUN.source})|[\\p{L}\\p{N}]+`, 'gu')
 
 /**
- * The terms of a long query, at most `budget` of them, space-separated; null when it has no more
- * distinct terms than that (it is then searched whole). Words and CJK bigrams are kept first, in
- * the order they come, then the CJK unigrams: a character alone matches far more passages than
- * its pairs do, so its posting list costs most and tells least. A CJK run of one character counts
- * as a word. English stop words are neither counted nor kept (the index drops most of them).
+ * The terms of a query, at most `budget` of them, space-separated; null when it has no more
+ * distinct terms than that and no `common` unigram (it is then searched whole). Words and CJK
+ * bigrams are kept first, in the order they come, then the CJK unigrams: a character alone
+ * matches far more passages than its pairs do, so its posting list costs most and tells least.
+ * A unigram in `common` is left out (its bigrams stay); a CJK run of one character counts as a
+ * word and is always kept. English stop words are neither counted nor kept (the index drops
+ * most of them).
  */
-export function budgetedTerms(text: string, budget: number): string | null {
+export function keywordTerms(text: string, budget: number, common?: ReadonlySet<string>): string | null {
   const terms = new Set<string>()
   const unigrams: string[] = []
+  let leftOut = false
   // Spaces around CJK runs, so that a word never runs into one (rpm程序).
   for (const [piece, run] of text.replace(CJK_RUN, ' $& ').matchAll(QUERY_PIECE)) {
     if (!run) {
@@ -92,11 +104,12 @@ export function budgetedTerms(text: string, budget: number): string | null {
     const grams = cjkGrams(run)
     for (const [i, gram] of grams.entries()) {
       if (i % 2 === 1 || grams.length === 1) terms.add(gram)
+      else if (common?.has(gram)) leftOut = true
       else unigrams.push(gram)
     }
   }
   for (const char of unigrams) terms.add(char)
-  return terms.size <= budget ? null : [...terms].slice(0, budget).join(' ')
+  return terms.size <= budget && !leftOut ? null : [...terms].slice(0, budget).join(' ')
 }
 
 /**
