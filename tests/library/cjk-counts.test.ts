@@ -125,6 +125,14 @@ describe('the counts of CJK characters', () => {
     await writeFile(join(again, 'writer.dirty'), String(await deadPid()))
     await write(again, async () => undefined)
     expect(await counts(again)).toEqual(expected(A.flat()))
+
+    // Its database moved aside: the counts start again from nothing.
+    await rm(join(again, 'db'), { recursive: true })
+    await write(again, async (writer) => {
+      const b = await documents('b', 'v1', B)
+      await writer.commit(b.docs, b.chunks)
+    })
+    expect(await counts(again)).toEqual(expected(B.flat()))
   })
 })
 

@@ -216,10 +216,10 @@ class MovedRows extends Error {
 
 /**
  * Loads what a library's first search would otherwise load while the user waits: the tables, the
- * document rows, its common CJK characters, both indexes' metadata (one keyword query, and one vector query for a unit
- * vector, which needs no embedder), and the vector index itself when it is small enough (see
- * `preloadVectorIndex`). False for a library with nothing to search. Rejects as a
- * search would.
+ * document rows, its common CJK characters, both indexes' metadata (one keyword query, and one
+ * vector query for a unit vector, which needs no embedder), and the vector index itself when it
+ * is small enough (see `preloadVectorIndex`). False for a library with nothing to search. Rejects
+ * as a search would.
  */
 export async function prepareSearch(reader: LibraryReader): Promise<boolean> {
   try {

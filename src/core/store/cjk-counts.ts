@@ -122,14 +122,15 @@ export class CjkCountKeeper {
 
   /** `fresh`: the library was emptied (a rebuild); `recount`: its counts cannot be trusted. */
   static async open(dir: string, chunks: Table, options: { fresh?: boolean; recount?: boolean } = {}): Promise<CjkCountKeeper> {
-    if (options.fresh) {
+    // An empty table has nothing to count, whatever a file left from its previous tables says
+    // (a library whose database folder was moved aside).
+    if (options.fresh || (await chunks.countRows()) === 0) {
       const keeper = new CjkCountKeeper(dir, chunks, emptyCjkCounts(), false)
       keeper.changed = true
       return keeper
     }
     const counts = await readCjkCounts(dir)
-    const recount = options.recount === true || (counts === null && (await chunks.countRows()) > 0)
-    return new CjkCountKeeper(dir, chunks, counts ?? emptyCjkCounts(), recount)
+    return new CjkCountKeeper(dir, chunks, counts ?? emptyCjkCounts(), options.recount === true || counts === null)
   }
 
   /** Counts chunks just added. */
