@@ -8,16 +8,16 @@ import { cjkChars } from '../text/analyze'
  * the characters too common in the library to tell its passages apart (see `toQueryText`).
  *
  * A CJK character is indexed alone (a unigram) as well as in its two bigrams. A common one, like
- * 的 or 是, matches most Chinese passages: its posting list is long, so the full-text index spends
- * most of a query's time on it, and BM25 gives it little weight. The query still has its bigrams.
+ * 的 or 是, matches most Chinese passages: its posting list is long, so it costs the full-text
+ * index more than any pair, and BM25 gives it little weight. The query still has its bigrams.
  * The counts are kept by the writer, which sees every chunk, because LanceDB does not report a
  * term's document frequency.
  *
- * Measured on the benchmark's library of 100,000 chunks (10,204 of them with CJK text): for its
- * Chinese questions, the keyword leg took 12.8 ms p50 and 19.7 ms p95 with every unigram and 10.1
- * and 16.0 ms without those in more than a tenth of the CJK chunks. DRCD's nDCG@10 went from
- * 0.9753 to 0.9750 (its 1,110 passages are long, so 115 characters are left out of queries);
- * without any unigram it fell to 0.9728, and with a twentieth as the share, to 0.9748.
+ * Measured on the benchmark's library of 100,000 chunks (10,204 of them with CJK text, of whose
+ * characters 181 are common): its Chinese questions' keyword leg took 12.8 ms p50 and 19.7 ms p95
+ * with every unigram, 10.1 and 16.0 ms without the common ones. On DRCD (1,110 long passages, 498
+ * characters common) nDCG@10 went from 0.9753 to 0.9751; without any unigram it fell to 0.9728,
+ * and with a twentieth as the share to 0.9748 (see bench/notes.md, Retrieval).
  */
 export const COMMON_CJK_SHARE = 0.1
 
