@@ -1,7 +1,7 @@
-import { readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { readFile, stat } from 'node:fs/promises'
 import type { Table } from '@lancedb/lancedb'
 import { cjkChars } from '../text/analyze'
+import { libraryPaths, writeWhole } from './library'
 
 /**
  * How many of a library's chunks hold each CJK character, so that a keyword query can leave out
@@ -82,7 +82,7 @@ export async function countCjkInTable(table: Table, where?: string): Promise<Cjk
 
 /** Where a library keeps its counts. */
 export function cjkCountsPath(dir: string): string {
-  return join(dir, 'cjk-counts.json')
+  return libraryPaths(dir).cjkCounts
 }
 
 /** The library's counts; null when it has none (written before they were kept) or they cannot be read. */
@@ -98,10 +98,7 @@ export async function readCjkCounts(dir: string): Promise<CjkCounts | null> {
 
 /** Writes the counts whole (a reader never sees half a file). */
 export async function writeCjkCounts(dir: string, counts: CjkCounts): Promise<void> {
-  const path = cjkCountsPath(dir)
-  const tmp = `${path}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify({ chunks: counts.chunks, chars: Object.fromEntries(counts.chars) }))
-  await rename(tmp, path)
+  await writeWhole(cjkCountsPath(dir), JSON.stringify({ chunks: counts.chunks, chars: Object.fromEntries(counts.chars) }))
 }
 
 /**

@@ -44,10 +44,11 @@ export class LibraryError extends Error {
 export const CHUNKS_TABLE = 'chunks'
 export const DOCUMENTS_TABLE = 'documents'
 
-export function libraryPaths(dir: string): { db: string; meta: string; journal: string; dirty: string } {
+export function libraryPaths(dir: string): { db: string; meta: string; cjkCounts: string; journal: string; dirty: string } {
   return {
     db: join(dir, 'db'),
     meta: join(dir, 'library.json'),
+    cjkCounts: join(dir, 'cjk-counts.json'),
     journal: join(dir, 'ingest-queue.jsonl'),
     dirty: join(dir, 'writer.dirty')
   }
@@ -70,9 +71,13 @@ export async function readMeta(dir: string): Promise<LibraryMeta> {
 
 /** Writes library.json atomically: a crash leaves the old file or the new one, never half of one. */
 export async function writeMeta(dir: string, meta: LibraryMeta): Promise<void> {
-  const path = libraryPaths(dir).meta
+  await writeWhole(libraryPaths(dir).meta, JSON.stringify(meta, null, 2) + '\n')
+}
+
+/** Writes a file of the library whole: a reader sees the old file or the new one, never half of one. */
+export async function writeWhole(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(meta, null, 2) + '\n')
+  await writeFile(tmp, text)
   await rename(tmp, path)
 }
 
