@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { TYPING_MS } from './answers'
 import type { ImportFigures, PipelineName } from './import'
 import { round } from './lib/stats'
+import type { StepFigures } from './retrieval/steps'
 import type { BenchResult } from './run'
 
 const NOTES = fileURLToPath(new URL('./notes.md', import.meta.url))
@@ -38,6 +39,28 @@ function retrievalTable(result: BenchResult): string {
   const lc = result.langchain_search
   if (lc) rows.push(`| LangChain.js similaritySearch (k = 8), its table | ${lc.rows} | ${n(lc.p50_ms)} | ${n(lc.p95_ms)} | ${n(lc.p99_ms)} | – | – | none |`)
   return ['| size | chunks | p50 ms | p95 ms | p99 ms | vector recall@10 | exact search ms | indexes |', '|---|---:|---:|---:|---:|---:|---:|---|', ...rows].join('\n')
+}
+
+function stepsTable(result: BenchResult): string {
+  const rows = Object.entries(result.retrieval).flatMap(([label, f]) => {
+    if (!f?.steps) return []
+    const row = (which: string, s: StepFigures) =>
+      `| ${label}, ${which} | ${s.searches} | ${s.cjk} | ${s.with_gc} | ${s.keyword_last} | ${n(s.settings_ms)} | ${n(s.embedding_ms)} | ${n(s.keyword_ms)} | ${n(s.vector_ms)} | ${n(s.winners_ms)} |`
+    return [row('all', f.steps.all), row('slowest 5%', f.steps.slowest)]
+  })
+  const kinds = Object.entries(result.retrieval).flatMap(([label, f]) =>
+    f?.steps ? [`${label}: ${f.steps.cjk.queries} questions with CJK text, p50/p95 ${n(f.steps.cjk.p50_ms)}/${n(f.steps.cjk.p95_ms)} ms; the other ${f.steps.other.queries}, ${n(f.steps.other.p50_ms)}/${n(f.steps.other.p95_ms)} ms.`] : []
+  )
+  if (!rows.length) return ''
+  return [
+    "Where the timed searches' time went: the median time, after a search began, at which each step ended. The two legs run at once (the vector leg once the question's embedding is back), and the winners' passages are read once both are back, so the later leg holds the search up. \"Held a GC\": the thread's garbage collector ran during the search.",
+    '',
+    '| searches | count | with CJK text | held a GC | keyword leg last | settings read ms | embedding back ms | keyword leg back ms | vector leg back ms | winners read ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    ...kinds.map((line) => `- ${line}`)
+  ].join('\n')
 }
 
 function laterTable(result: BenchResult): string {
@@ -115,6 +138,8 @@ export function renderReport(result: BenchResult): string {
   ]
   if (result.import) lines.push('## Import', '', importTable(result.import), '')
   if (Object.keys(result.retrieval).length || result.langchain_search) lines.push('## Retrieval (hybrid search, k = 8)', '', retrievalTable(result), '')
+  const steps = stepsTable(result)
+  if (steps) lines.push(steps, '')
   if (result.answers) {
     const a = result.answers
     lines.push(

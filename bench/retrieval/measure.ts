@@ -15,6 +15,7 @@ import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retri
 import { LibraryReader } from '../../src/core/store/reader'
 import { queriesFrom } from '../lib/queries'
 import { cosineDistance, percentile } from '../lib/stats'
+import { breakdown, watchCollections, type SearchBreakdown, type TimedSearch } from './steps'
 
 export interface RetrievalFigures {
   rows: number
@@ -27,6 +28,8 @@ export interface RetrievalFigures {
   /** Mean time of one exact vector search, for scale. */
   exact_ms: number
   indexes: string[]
+  /** Where the timed searches spent their time (see steps.ts). */
+  steps: SearchBreakdown
 }
 
 const WARM_UP = 10
@@ -43,12 +46,16 @@ async function main(): Promise<void> {
   const latencyQueries = await queriesFrom(reader, Number(latencyArg) + WARM_UP, 7)
   const recallQueries = await queriesFrom(reader, Number(recallArg), 11)
 
-  const latencies: number[] = []
+  const searches: TimedSearch[] = []
+  const collections = watchCollections()
   for (const [i, query] of latencyQueries.entries()) {
+    const steps = {}
     const started = performance.now()
-    await hybridSearch(reader, embedder, query, { k: K })
-    if (i >= WARM_UP) latencies.push(performance.now() - started)
+    await hybridSearch(reader, embedder, query, { k: K, steps })
+    if (i >= WARM_UP) searches.push({ query, started, ms: performance.now() - started, steps })
   }
+  collections.stop()
+  const latencies = searches.map((search) => search.ms)
 
   let found = 0
   let exactMs = 0
@@ -75,7 +82,8 @@ async function main(): Promise<void> {
     queries: latencies.length,
     recall_queries: recallQueries.length,
     exact_ms: exactMs / recallQueries.length,
-    indexes
+    indexes,
+    steps: breakdown(searches, collections.overlaps)
   }
   process.stdout.write(JSON.stringify(result) + '\n')
 }

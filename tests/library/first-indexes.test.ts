@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Table } from '@lancedb/lancedb'
 import { BUILTIN_SPEC, createEmbedder } from '../../src/core/embed/choice'
 import type { Embedder } from '../../src/core/embed/embedder'
-import { hybridSearch, nearestChunks, type SearchResult } from '../../src/core/retrieval/hybrid'
+import { hybridSearch, nearestChunks, type SearchResult, type SearchSteps } from '../../src/core/retrieval/hybrid'
 import { readMeta, type LibraryMeta } from '../../src/core/store/library'
 import { LibraryReader } from '../../src/core/store/reader'
 import { VECTOR_INDEX, partitionsFor } from '../../src/core/store/vector-index'
@@ -79,6 +79,25 @@ describe('a first import', () => {
     const result = await hybridSearch(reader, embedder, 'marker17x42 lantern', { k: 3 })
     expect(result.notices).toEqual([])
     expect(result.hits[0].chunkId).toBe('doc-17-42')
+  })
+
+  it('says when each step of a search ended, in the order they can end', async () => {
+    const steps: SearchSteps = {}
+    const started = performance.now()
+    await hybridSearch(reader, embedder, 'marker17x42 lantern', { k: 3, steps })
+    const took = performance.now() - started
+    const { settings, embedding, keyword, vector, winners } = steps as Required<SearchSteps>
+    for (const step of [settings, embedding, keyword, vector, winners]) expect(step).toBeGreaterThan(0)
+    // The legs start once the settings are read; the vector leg waits for the embedding; the
+    // winners are read after both legs; and all of it within the search.
+    expect(settings).toBeLessThanOrEqual(Math.min(keyword, vector))
+    expect(embedding).toBeLessThanOrEqual(vector)
+    expect(Math.max(keyword, vector)).toBeLessThanOrEqual(winners)
+    expect(winners).toBeLessThanOrEqual(took)
+    // Keyword search only: no embedding or vector step.
+    const keywordOnly: SearchSteps = {}
+    await hybridSearch(reader, null, 'marker17x42 lantern', { k: 3, steps: keywordOnly })
+    expect(Object.keys(keywordOnly).sort()).toEqual(['keyword', 'settings', 'winners'])
   })
 })
 

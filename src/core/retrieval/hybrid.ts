@@ -32,6 +32,27 @@ export interface SearchOptions {
    * them up (an answer's model-status check). Not called when the embedding fails.
    */
   dispatched?: () => void
+  /** Filled in, when given, with when each step of the search ended (see `SearchSteps`). */
+  steps?: SearchSteps
+}
+
+/**
+ * When each step of one search ended, in ms after it began, for measuring where a search's time
+ * goes (the benchmark reports them). The legs run at once, so the steps overlap: the search ends
+ * at `winners`, and whichever of `keyword` and `vector` is later held it up. A step that did not
+ * run (no embedder, an empty library) is left out.
+ */
+export interface SearchSteps {
+  /** The settings read and the embedder chosen. */
+  settings?: number
+  /** The question's embedding back. */
+  embedding?: number
+  /** The keyword leg's candidates back. */
+  keyword?: number
+  /** The vector leg's candidates back. */
+  vector?: number
+  /** The winners' passages read: the search's end. */
+  winners?: number
 }
 
 /**
@@ -75,6 +96,10 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
   const notices: string[] = []
   const trimmed = query.trim()
   if (!trimmed) return { hits: [], noMatch: true, notices }
+  const began = performance.now()
+  const mark = (step: keyof SearchSteps): void => {
+    if (options.steps) options.steps[step] = performance.now() - began
+  }
   // A given embedder gets the question first: its round trip then overlaps reading the settings
   // and the keyword leg, instead of starting after them. One chosen from the settings gets it as
   // soon as they are read, unless the likely one already has it.
@@ -96,6 +121,7 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
     }
   }
   if (embedder && meta.embedder) checkEmbedder(meta, embedder.spec)
+  mark('settings')
   // Document rows (cached; a version check) and the passages' layout are fetched while the legs run.
   const documents = reader.documentsById({ settingsRead: true })
   documents.catch(() => undefined)
@@ -115,17 +141,24 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
     .select(['_score'])
     .withRowId()
     .limit(candidates)
-  const fts = (filter ? ftsQuery.where(filter) : ftsQuery).toArray() as Promise<LegRow[]>
+  const fts = ((filter ? ftsQuery.where(filter) : ftsQuery).toArray() as Promise<LegRow[]>).then((rows) => {
+    mark('keyword')
+    return rows
+  })
 
   let vector: Promise<LegRow[]> = Promise.resolve([])
   if (queryVector) {
     vector = queryVector.then((questionVector) => {
+      mark('embedding')
       const q = nearestChunks(table, questionVector, candidates, meta.vectorIndex).select(['_distance']).withRowId()
       const rows = (filter ? q.where(filter) : q).toArray() as Promise<LegRow[]>
       // Not earlier: requests issued while the embedding is on its way were seen to delay it (the
       // thread and the model server both busy with them), and the vector leg waits for it.
       options.dispatched?.()
-      return rows
+      return rows.then((found) => {
+        mark('vector')
+        return found
+      })
     })
   } else options.dispatched?.()
   const vectorLeg = vector.catch((error: Error) => {
@@ -154,6 +187,7 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
   )
   const docs = await documents
   const hits = await readWinners(table, await columns, fused, k, docs)
+  mark('winners')
   // A semantic embedder's neighbours can be relevant without sharing a word with the question, so
   // with one only an empty result is "no match" and the model judges the rest; keyword-based
   // results must cover enough of the question.
