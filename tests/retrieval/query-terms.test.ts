@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { QUERY_TERM_BUDGET, STOP_WORDS, keywordTerms, toQueryText, toSearchText } from '../../src/core/text/analyze'
+import { CJK_QUERY_TERM_BUDGET, QUERY_TERM_BUDGET, STOP_WORDS, hasCjk, keywordTerms, toQueryText, toSearchText } from '../../src/core/text/analyze'
 
 /** A zh-TW passage of the kind users paste into a question (the Rust book's chapter on ownership). */
 const PASSAGE =
@@ -24,16 +24,30 @@ describe('keyword query terms', () => {
     expect(keywordTerms('所有權 規則', QUERY_TERM_BUDGET)).toBeNull()
   })
 
-  it('keeps a long Chinese passage to the budget, its bigrams before its unigrams', () => {
+  it('keeps a long Chinese passage to the CJK budget, its bigrams before its unigrams', () => {
     const all = new Set(toSearchText(PASSAGE).split(/\s+/).filter(Boolean))
     expect(all.size).toBeGreaterThan(QUERY_TERM_BUDGET)
     const terms = toQueryText(PASSAGE).split(' ')
-    expect(terms).toHaveLength(QUERY_TERM_BUDGET)
     expect(new Set(terms).size).toBe(terms.length)
-    // The passage has more than the budget in bigrams and words alone, so the only character
-    // left alone is 中, a run of its own once 的 is cut (Rust 中的所有權).
-    expect(terms.filter(isCjkUnigram)).toEqual(['中'])
+    // Its words (rust, and 中, a run of its own once 的 is cut: Rust 中的所有權) and the first
+    // CJK_QUERY_TERM_BUDGET grams, all of them bigrams: the passage has more than that in pairs.
+    const cjk = terms.filter((term) => hasCjk(term) && term !== '中')
+    expect(cjk).toHaveLength(CJK_QUERY_TERM_BUDGET)
+    expect(cjk.every((term) => Array.from(term).length === 2)).toBe(true)
+    expect(terms).toHaveLength(CJK_QUERY_TERM_BUDGET + 2)
     expect(terms.slice(0, 4)).toEqual(['所有', '有權', 'rust', '最獨'])
+  })
+
+  it('cuts the CJK grams of a question within the whole budget, and keeps its words', () => {
+    // A question of a few words and more CJK grams than their budget, fewer terms than the whole.
+    const grams = new Set(toSearchText(PASSAGE.slice(0, 40)).split(/\s+/).filter(hasCjk))
+    expect(grams.size).toBeGreaterThan(CJK_QUERY_TERM_BUDGET)
+    expect(grams.size).toBeLessThan(QUERY_TERM_BUDGET)
+    const terms = keywordTerms(`attach frame ${PASSAGE.slice(0, 40)} detach`, QUERY_TERM_BUDGET, undefined, CJK_QUERY_TERM_BUDGET)!.split(' ')
+    expect(terms.filter(hasCjk)).toHaveLength(CJK_QUERY_TERM_BUDGET)
+    expect(terms.filter((term) => !hasCjk(term))).toEqual(['attach', 'frame', 'rust', 'detach'])
+    // Within both budgets nothing is cut.
+    expect(keywordTerms(`attach frame ${PASSAGE.slice(0, 10)}`, QUERY_TERM_BUDGET, undefined, CJK_QUERY_TERM_BUDGET)).toBeNull()
   })
 
   it('fills what the bigrams leave of the budget with unigrams', () => {
