@@ -35,7 +35,7 @@ export interface StepFigures {
 
 export interface SearchBreakdown {
   all: StepFigures
-  /** The slowest 5% (at least one): the searches at and above the p95. */
+  /** The slowest 5% (at least one): the searches above the p95. */
   slowest: StepFigures
   /** Latency of the questions with CJK text, and of the others. */
   cjk: { queries: number; p50_ms: number; p95_ms: number }
