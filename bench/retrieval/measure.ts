@@ -4,7 +4,8 @@
  * recall@10 of the vector leg, as shipped, against exact (brute-force) search.
  *
  * Queries are windows of 4 to 12 words from chunks of the library itself, chosen by a seeded
- * generator: the same queries every run, and never tuned to anything.
+ * generator: the same queries every run, and never tuned to anything. Paragraphs pasted as
+ * questions (40 to 80 words, a keyword query of many terms) are timed apart, with no target.
  *
  * Usage: tsx bench/retrieval/measure.ts LIBRARY OLLAMA_URL LATENCY_QUERIES RECALL_QUERIES
  * Prints one JSON line (RetrievalFigures).
@@ -13,7 +14,7 @@ import { performance } from 'node:perf_hooks'
 import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retrieval/hybrid'
 import { LibraryReader } from '../../src/core/store/reader'
-import { queriesFrom } from '../lib/queries'
+import { PASTED_WORDS, queriesFrom } from '../lib/queries'
 import { cosineDistance, percentile } from '../lib/stats'
 import { breakdown, watchCollections, type SearchBreakdown, type TimedSearch } from './steps'
 
@@ -30,10 +31,13 @@ export interface RetrievalFigures {
   indexes: string[]
   /** Where the timed searches spent their time (see steps.ts). */
   steps: SearchBreakdown
+  /** Searches for paragraphs pasted as questions. */
+  pasted: { queries: number; p50_ms: number; p95_ms: number }
 }
 
 const WARM_UP = 10
 const K = 8
+const PASTED = 60
 
 async function main(): Promise<void> {
   const [libraryDir, ollamaUrl, latencyArg, recallArg] = process.argv.slice(2)
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
   const rows = await table.countRows()
   const latencyQueries = await queriesFrom(reader, Number(latencyArg) + WARM_UP, 7)
   const recallQueries = await queriesFrom(reader, Number(recallArg), 11)
+  const pastedQueries = await queriesFrom(reader, PASTED, 13, PASTED_WORDS)
 
   const searches: TimedSearch[] = []
   const collections = watchCollections()
@@ -56,6 +61,12 @@ async function main(): Promise<void> {
   }
   collections.stop()
   const latencies = searches.map((search) => search.ms)
+  const pasted: number[] = []
+  for (const query of pastedQueries) {
+    const started = performance.now()
+    await hybridSearch(reader, embedder, query, { k: K })
+    pasted.push(performance.now() - started)
+  }
 
   let found = 0
   let exactMs = 0
@@ -83,7 +94,8 @@ async function main(): Promise<void> {
     recall_queries: recallQueries.length,
     exact_ms: exactMs / recallQueries.length,
     indexes,
-    steps: breakdown(searches, collections.overlaps)
+    steps: breakdown(searches, collections.overlaps),
+    pasted: { queries: pasted.length, p50_ms: percentile(pasted, 50), p95_ms: percentile(pasted, 95) }
   }
   process.stdout.write(JSON.stringify(result) + '\n')
 }
