@@ -53,7 +53,7 @@ function stepsTable(result: BenchResult): string {
     return [row('all', f.steps.all), row('slowest 5%', f.steps.slowest)]
   })
   const kinds = Object.entries(result.retrieval).flatMap(([label, f]) =>
-    f?.steps ? [`${label}: ${f.steps.cjk.queries} questions with CJK text, p50/p95 ${n(f.steps.cjk.p50_ms)}/${n(f.steps.cjk.p95_ms)} ms; the other ${f.steps.other.queries}, ${n(f.steps.other.p50_ms)}/${n(f.steps.other.p95_ms)} ms.`] : []
+    f?.steps ? [`${label}: ${f.steps.cjk.queries} questions with CJK text, p50/p95 ${n(f.steps.cjk.p50_ms)}/${n(f.steps.cjk.p95_ms)} ms; the other ${f.steps.other.queries}, ${n(f.steps.other.p50_ms)}/${n(f.steps.other.p95_ms)} ms. The host probe (a fixed workload, see bench/lib/host-probe.ts) took ${n(f.host_probe_ms.before)} ms before the searches and ${n(f.host_probe_ms.after)} ms after.`] : []
   )
   if (!rows.length) return ''
   return [
@@ -188,7 +188,7 @@ const METHOD = `## How it is measured
   counts when it is as near as the 10th exact one (the corpus repeats passages). Queries are
   windows of 4–12 words from chunks of the library, drawn by a seeded generator; in Chinese and
   Japanese, which put no spaces between words, the words are those \`Intl.Segmenter\` finds
-  (before 2026-12-01 a run between spaces counted as one word, so those questions were whole
+  (until fcb2a44 a run between spaces counted as one word, so those questions were whole
   paragraphs). "Pasted paragraphs" are 60 windows of 40–80 words, timed apart with no target.
 - **Later imports.** At each size, once its searches and answers are measured, three short
   notes (two passages of the library each) and then two long documents (160 passages each, more

@@ -166,7 +166,7 @@ export function summaryLine(result: BenchResult): object {
     const figures = result.retrieval[label]
     if (!figures) return null
     const { cjk, other } = figures.steps
-    return { p50_ms: round(figures.p50_ms), p95_ms: round(figures.p95_ms), p99_ms: round(figures.p99_ms), recall_at_10: round(figures.recall_at_10), rows: figures.rows, cjk_p95_ms: round(cjk.p95_ms), other_p95_ms: round(other.p95_ms), pasted_p95_ms: round(figures.pasted.p95_ms) }
+    return { p50_ms: round(figures.p50_ms), p95_ms: round(figures.p95_ms), p99_ms: round(figures.p99_ms), recall_at_10: round(figures.recall_at_10), rows: figures.rows, cjk_p95_ms: round(cjk.p95_ms), other_p95_ms: round(other.p95_ms), pasted_p95_ms: round(figures.pasted.p95_ms), host_probe_ms: round((figures.host_probe_ms.before + figures.host_probe_ms.after) / 2) }
   }
   return {
     import: result.import && dm && lc && tuned

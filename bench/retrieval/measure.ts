@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks'
 import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retrieval/hybrid'
 import { LibraryReader } from '../../src/core/store/reader'
+import { hostProbe } from '../lib/host-probe'
 import { PASTED_WORDS, queriesFrom } from '../lib/queries'
 import { cosineDistance, percentile } from '../lib/stats'
 import { breakdown, watchCollections, type SearchBreakdown, type TimedSearch } from './steps'
@@ -33,6 +34,8 @@ export interface RetrievalFigures {
   steps: SearchBreakdown
   /** Searches for paragraphs pasted as questions. */
   pasted: { queries: number; p50_ms: number; p95_ms: number }
+  /** The host's speed just before and after the timed searches (see host-probe.ts). */
+  host_probe_ms: { before: number; after: number }
 }
 
 const WARM_UP = 10
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
   const recallQueries = await queriesFrom(reader, Number(recallArg), 11)
   const pastedQueries = await queriesFrom(reader, PASTED, 13, PASTED_WORDS)
 
+  const probeBefore = hostProbe()
   const searches: TimedSearch[] = []
   const collections = watchCollections()
   for (const [i, query] of latencyQueries.entries()) {
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
     await hybridSearch(reader, embedder, query, { k: K })
     pasted.push(performance.now() - started)
   }
+  const probeAfter = hostProbe()
 
   let found = 0
   let exactMs = 0
@@ -95,7 +100,8 @@ async function main(): Promise<void> {
     exact_ms: exactMs / recallQueries.length,
     indexes,
     steps: breakdown(searches, collections.overlaps),
-    pasted: { queries: pasted.length, p50_ms: percentile(pasted, 50), p95_ms: percentile(pasted, 95) }
+    pasted: { queries: pasted.length, p50_ms: percentile(pasted, 50), p95_ms: percentile(pasted, 95) },
+    host_probe_ms: { before: probeBefore, after: probeAfter }
   }
   process.stdout.write(JSON.stringify(result) + '\n')
 }

@@ -60,7 +60,7 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     const retrieval = result.retrieval as Record<string, Record<string, number> | null>
     expect(Object.keys(retrieval)).toEqual(expect.arrayContaining(['10k', '100k', '1m']))
     expect(retrieval['1k']).toMatchObject({ rows: 1000 })
-    expect(Object.keys(retrieval['1k']!)).toEqual(expect.arrayContaining(['p50_ms', 'p95_ms', 'p99_ms', 'recall_at_10', 'cjk_p95_ms', 'other_p95_ms', 'pasted_p95_ms']))
+    expect(Object.keys(retrieval['1k']!)).toEqual(expect.arrayContaining(['p50_ms', 'p95_ms', 'p99_ms', 'recall_at_10', 'cjk_p95_ms', 'other_p95_ms', 'pasted_p95_ms', 'host_probe_ms']))
     // Below the vector index's threshold the search is exhaustive, so it finds the exact neighbours.
     expect(retrieval['1k']!.recall_at_10).toBe(1)
     expect(Object.keys(result.ttft_overhead_ms ?? {})).toEqual(['p50', 'p95'])
@@ -79,6 +79,8 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     const written = await readFile(report, 'utf8')
     expect(written).toMatch(/## Targets \(issue 5\)[\s\S]*## Import[\s\S]*## Retrieval[\s\S]*## Answers[\s\S]*## Later imports/)
     // Where the 20 timed searches' time went: all of them, then the slowest one (5% of 20).
+    expect(retrieval['1k']!.host_probe_ms).toBeGreaterThan(0)
+    expect(written).toMatch(/1k: .* The host probe \(a fixed workload, see bench\/lib\/host-probe.ts\) took [\d.]+ ms before the searches and [\d.]+ ms after\./)
     expect(written).toMatch(/\| 1k, all \| 20 \| \d+ \| \d+ \| \d+ \|( [\d.]+ \|){5}\n\| 1k, slowest 5% \| 1 \|/)
   }, 300_000)
 })
