@@ -189,7 +189,8 @@ const METHOD = `## How it is measured
   windows of 4–12 words from chunks of the library, drawn by a seeded generator; in Chinese and
   Japanese, which put no spaces between words, the words are those \`Intl.Segmenter\` finds
   (until fcb2a44 a run between spaces counted as one word, so those questions were whole
-  paragraphs). "Pasted paragraphs" are 60 windows of 40–80 words, timed apart with no target.
+  paragraphs). "Pasted paragraphs" are 60 windows of 40–80 words (all of a
+  chunk that has fewer), timed apart with no target.
 - **Later imports.** At each size, once its searches and answers are measured, three short
   notes (two passages of the library each) and then two long documents (160 passages each, more
   rows than an import leaves outside the indexes, so that each import folds them all in) are

@@ -9,8 +9,9 @@ export const PASTED_WORDS = { min: 40, max: 80 } as const
 
 /**
  * Search questions from a library's own passages: windows of `words.min` to `words.max` words from
- * its first 50,000 chunks, chosen by a generator seeded with `seed`, so the same library gives the
- * same questions every run and they are never tuned to anything.
+ * its first 50,000 chunks (all of a chunk that has fewer, if it has at least 4), chosen by a
+ * generator seeded with `seed`, so the same library gives the same questions every run and they
+ * are never tuned to anything.
  */
 export async function queriesFrom(reader: LibraryReader, count: number, seed: number, words: { min: number; max: number } = QUESTION_WORDS): Promise<string[]> {
   const table = (await reader.chunks())!
