@@ -19,11 +19,11 @@ export async function queriesFrom(reader: LibraryReader, count: number, seed: nu
   const random = seededRandom(seed)
   const queries: string[] = []
   while (queries.length < count) {
-    const text = wordsOf(String(rows[Math.floor(random() * rows.length)].text))
-    if (text.length < QUESTION_WORDS.min) continue
+    const passage = wordsOf(String(rows[Math.floor(random() * rows.length)].text))
+    if (passage.length < QUESTION_WORDS.min) continue
     const length = words.min + Math.floor(random() * (words.max - words.min + 1))
-    const start = Math.floor(random() * Math.max(1, text.length - length))
-    queries.push(joinWords(text.slice(start, start + length)))
+    const start = Math.floor(random() * Math.max(1, passage.length - length))
+    queries.push(joinWords(passage.slice(start, start + length)))
   }
   return queries
 }

@@ -12,6 +12,17 @@ export function median(samples: number[]): number {
   return percentile(samples, 50)
 }
 
+/** How many searches, and their p50 and p95 latency. */
+export interface LatencySummary {
+  queries: number
+  p50_ms: number
+  p95_ms: number
+}
+
+export function latencySummary(samples: number[]): LatencySummary {
+  return { queries: samples.length, p50_ms: median(samples), p95_ms: percentile(samples, 95) }
+}
+
 /** Rounds for printing: 2 decimals below 10, 1 below 100, else whole. */
 export function round(value: number): number {
   if (!Number.isFinite(value)) return value

@@ -16,7 +16,7 @@ import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retri
 import { LibraryReader } from '../../src/core/store/reader'
 import { hostProbe } from '../lib/host-probe'
 import { PASTED_WORDS, queriesFrom } from '../lib/queries'
-import { cosineDistance, percentile } from '../lib/stats'
+import { cosineDistance, latencySummary, percentile, type LatencySummary } from '../lib/stats'
 import { breakdown, watchCollections, type SearchBreakdown, type TimedSearch } from './steps'
 
 export interface RetrievalFigures {
@@ -33,7 +33,7 @@ export interface RetrievalFigures {
   /** Where the timed searches spent their time (see steps.ts). */
   steps: SearchBreakdown
   /** Searches for paragraphs pasted as questions. */
-  pasted: { queries: number; p50_ms: number; p95_ms: number }
+  pasted: LatencySummary
   /** The host's speed just before and after the timed searches (see host-probe.ts). */
   host_probe_ms: { before: number; after: number }
 }
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     exact_ms: exactMs / recallQueries.length,
     indexes,
     steps: breakdown(searches, collections.overlaps),
-    pasted: { queries: pasted.length, p50_ms: percentile(pasted, 50), p95_ms: percentile(pasted, 95) },
+    pasted: latencySummary(pasted),
     host_probe_ms: { before: probeBefore, after: probeAfter }
   }
   process.stdout.write(JSON.stringify(result) + '\n')

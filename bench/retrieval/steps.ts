@@ -7,7 +7,7 @@
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
 import type { SearchSteps } from '../../src/core/retrieval/hybrid'
 import { hasCjk } from '../../src/core/text/analyze'
-import { median, percentile } from '../lib/stats'
+import { latencySummary, median, type LatencySummary } from '../lib/stats'
 
 /** One timed search: its start and length on `performance.now()`'s clock, and its steps. */
 export interface TimedSearch {
@@ -38,8 +38,8 @@ export interface SearchBreakdown {
   /** The slowest 5% (at least one): the searches above the p95. */
   slowest: StepFigures
   /** Latency of the questions with CJK text, and of the others. */
-  cjk: { queries: number; p50_ms: number; p95_ms: number }
-  other: { queries: number; p50_ms: number; p95_ms: number }
+  cjk: LatencySummary
+  other: LatencySummary
 }
 
 /** Records the thread's garbage collections from now until `stop`. */
@@ -56,7 +56,7 @@ export function watchCollections(): { overlaps: (search: TimedSearch) => boolean
 export function breakdown(searches: TimedSearch[], heldGc: (search: TimedSearch) => boolean): SearchBreakdown {
   const bySpeed = [...searches].sort((a, b) => b.ms - a.ms)
   const slowest = bySpeed.slice(0, Math.max(1, Math.ceil(searches.length * 0.05)))
-  const latency = (some: TimedSearch[]) => ({ queries: some.length, p50_ms: median(some.map((s) => s.ms)), p95_ms: percentile(some.map((s) => s.ms), 95) })
+  const latency = (some: TimedSearch[]) => latencySummary(some.map((s) => s.ms))
   return {
     all: stepFigures(searches, heldGc),
     slowest: stepFigures(slowest, heldGc),
