@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LangchainImportResult, LangchainMode } from './langchain-import'
 import { startFakeServer } from './lib/fake-server'
+import { watchHost, type HostShare } from './lib/host-probe'
 import { lastJsonLine, runChild, tsNode } from './lib/process-tree'
 
 export type PipelineName = 'documind-ollama' | 'documind-builtin' | 'langchain-docs' | 'langchain-batched'
@@ -46,10 +47,15 @@ export interface ImportFigures {
   peak_rss_mb: number
   /** CPU time the embedding server spent on this pipeline (it shares the machine's cores). */
   server_cpu_s: number
+  /** What the machine's cores did during the run, this pipeline's and anything else's (see host-probe.ts). */
+  host: HostShare | null
   /** Where the library was written (DocuMind's Ollama library seeds the retrieval benchmark). */
   library: string
   error: string | null
 }
+
+/** What a pipeline's own run gives; the embedding server's CPU and the host's shares are added around it. */
+type RunFigures = Omit<ImportFigures, 'server_cpu_s' | 'host'>
 
 export interface ImportOptions {
   corpus: string
@@ -77,7 +83,7 @@ interface IngestJson {
   event_loop_max_ms: number
 }
 
-async function runDocumind(pipeline: PipelineName, options: ImportOptions, round: number, ollamaUrl: string): Promise<Omit<ImportFigures, 'server_cpu_s'>> {
+async function runDocumind(pipeline: PipelineName, options: ImportOptions, round: number, ollamaUrl: string): Promise<RunFigures> {
   const library = join(options.workDir, `${pipeline}-${round}`)
   const embedder = pipeline === 'documind-ollama' ? ['--embedder', 'ollama', '--embed-model', EMBED_MODEL] : ['--embedder', 'builtin']
   const run = await runChild(process.execPath, [CLI, 'ingest', options.corpus, '--db', library, '--json', '--ollama', ollamaUrl, ...embedder])
@@ -102,7 +108,7 @@ async function runDocumind(pipeline: PipelineName, options: ImportOptions, round
   }
 }
 
-async function runLangchain(pipeline: PipelineName, mode: LangchainMode, options: ImportOptions, round: number, ollamaUrl: string): Promise<Omit<ImportFigures, 'server_cpu_s'>> {
+async function runLangchain(pipeline: PipelineName, mode: LangchainMode, options: ImportOptions, round: number, ollamaUrl: string): Promise<RunFigures> {
   const library = join(options.workDir, `${pipeline}-${round}`)
   const [command, args] = tsNode(LANGCHAIN, [mode, options.corpus, library, ollamaUrl])
   // LangChain's defaults are kept, Node's heap limit included: its memory is part of what is measured.
@@ -132,7 +138,7 @@ async function runLangchain(pipeline: PipelineName, mode: LangchainMode, options
   }
 }
 
-function failed(pipeline: PipelineName, library: string, error: string, seconds: number, peakRssBytes = 0): Omit<ImportFigures, 'server_cpu_s'> {
+function failed(pipeline: PipelineName, library: string, error: string, seconds: number, peakRssBytes = 0): RunFigures {
   return {
     pipeline, seconds, until_indexed_seconds: seconds, mb_s_until_indexed: 0, index_seconds: null, wall_seconds: seconds, mb_s: 0, chunks: 0, chunks_s: 0, files_failed: 0,
     event_loop_p99_ms: 0, event_loop_max_ms: 0, peak_rss_mb: peakRssBytes / 1e6, library, error
@@ -150,18 +156,20 @@ export async function runImports(options: ImportOptions): Promise<Record<Pipelin
       options.log(`import: ${pipeline} (round ${round} of ${options.rounds})`)
       // A fresh embedding server for each run: none inherits another's heap or connections.
       const server = await startFakeServer()
+      const host = watchHost()
       let figures: ImportFigures
       try {
         const run = pipeline.startsWith('langchain')
           ? await runLangchain(pipeline, pipeline === 'langchain-docs' ? 'docs' : 'batched', options, round, server.url)
           : await runDocumind(pipeline, options, round, server.url)
-        figures = { ...run, server_cpu_s: server.cpuSeconds() }
+        figures = { ...run, server_cpu_s: server.cpuSeconds(), host: host() }
       } finally {
         await server.close()
       }
       options.log(
         `  ${figures.mb_s.toFixed(2)} MB/s, ${figures.chunks} chunks in ${figures.seconds.toFixed(1)} s (done ${figures.until_indexed_seconds.toFixed(1)} s), ` +
           `loop p99 ${figures.event_loop_p99_ms.toFixed(1)} ms max ${figures.event_loop_max_ms.toFixed(0)} ms, peak ${figures.peak_rss_mb.toFixed(0)} MB, server CPU ${figures.server_cpu_s.toFixed(0)} s` +
+          (figures.host ? `, host busy ${figures.host.busy_pct.toFixed(0)}% steal ${figures.host.steal_pct.toFixed(1)}%` : '') +
           (figures.error ? `, error: ${figures.error}` : '')
       )
       runs[pipeline].push(figures)

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { TYPING_MS } from './answers'
 import type { ImportFigures, PipelineName } from './import'
+import type { HostShare } from './lib/host-probe'
 import { round } from './lib/stats'
 import type { StepFigures } from './retrieval/steps'
 import type { BenchResult } from './run'
@@ -18,17 +19,19 @@ const PIPELINES: Array<[PipelineName, string]> = [
 
 const n = (value: number | null | undefined, unit = ''): string => (value === null || value === undefined || !Number.isFinite(value) ? '–' : `${round(value)}${unit}`)
 
+const hostCell = (host: HostShare | null): string => (host ? `${n(host.busy_pct)} / ${n(host.steal_pct)}` : '–')
+
 function importTable(figures: Record<PipelineName, ImportFigures>): string {
   const rows = PIPELINES.map(([key, label]) => {
     const f = figures[key]
-    return `| ${label} | ${n(f.mb_s)} | ${f.chunks} | ${n(f.chunks_s)} | ${n(f.seconds)} | ${n(f.until_indexed_seconds)} | ${n(f.index_seconds)} | ${f.files_failed} | ${n(f.event_loop_p99_ms)} | ${n(f.event_loop_max_ms)} | ${n(f.peak_rss_mb)} | ${n(f.server_cpu_s)} |${f.error ? ` ${f.error}` : ''}`
+    return `| ${label} | ${n(f.mb_s)} | ${f.chunks} | ${n(f.chunks_s)} | ${n(f.seconds)} | ${n(f.until_indexed_seconds)} | ${n(f.index_seconds)} | ${f.files_failed} | ${n(f.event_loop_p99_ms)} | ${n(f.event_loop_max_ms)} | ${n(f.peak_rss_mb)} | ${n(f.server_cpu_s)} | ${hostCell(f.host)} |${f.error ? ` ${f.error}` : ''}`
   })
   return [
-    '| pipeline | MB/s | chunks | chunks/s | searchable after s | done after s | index build s | files failed | loop p99 ms | loop max ms | peak RSS MB | embedding server CPU s |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| pipeline | MB/s | chunks | chunks/s | searchable after s | done after s | index build s | files failed | loop p99 ms | loop max ms | peak RSS MB | embedding server CPU s | cores busy / stolen % |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
-    'MB/s and chunks/s are over the time until every document could be searched. DocuMind then builds its vector index (its vector leg searches exhaustively until it exists); "done after" includes it, and "index build" is the time from the last document written to done (the full-text index, then the vector index). LangChain.js builds no index: its two times are the same.'
+    'MB/s and chunks/s are over the time until every document could be searched. DocuMind then builds its vector index (its vector leg searches exhaustively until it exists); "done after" includes it, and "index build" is the time from the last document written to done (the full-text index, then the vector index). LangChain.js builds no index: its two times are the same. "Cores busy / stolen": over the run, how much of the time the machine\'s cores spent running anything (the pipeline, its embedding server or anything else), and how much of it the hypervisor gave to other guests while this machine had work to run (steal, from /proc/stat): a run with more stolen was slowed by the host, not by its own work.'
   ].join('\n')
 }
 
@@ -53,7 +56,7 @@ function stepsTable(result: BenchResult): string {
     return [row('all', f.steps.all), row('slowest 5%', f.steps.slowest)]
   })
   const kinds = Object.entries(result.retrieval).flatMap(([label, f]) =>
-    f?.steps ? [`${label}: ${f.steps.cjk.queries} questions with CJK text, p50/p95 ${n(f.steps.cjk.p50_ms)}/${n(f.steps.cjk.p95_ms)} ms; the other ${f.steps.other.queries}, ${n(f.steps.other.p50_ms)}/${n(f.steps.other.p95_ms)} ms. The host probe (a fixed workload, see bench/lib/host-probe.ts) took ${n(f.host_probe_ms.before)} ms before the searches and ${n(f.host_probe_ms.after)} ms after.`] : []
+    f?.steps ? [`${label}: ${f.steps.cjk.queries} questions with CJK text, p50/p95 ${n(f.steps.cjk.p50_ms)}/${n(f.steps.cjk.p95_ms)} ms; the other ${f.steps.other.queries}, ${n(f.steps.other.p50_ms)}/${n(f.steps.other.p95_ms)} ms. The host probe (a fixed workload, see bench/lib/host-probe.ts) took ${n(f.host_probe_ms.before)} ms before the searches and ${n(f.host_probe_ms.after)} ms after.${f.host ? ` During the searches the cores were ${n(f.host.busy_pct)}% busy, and the hypervisor took ${n(f.host.steal_pct)}% of their time for other guests (steal).` : ''}`] : []
   )
   if (!rows.length) return ''
   return [

@@ -19,6 +19,7 @@ import { runAnswers, type AnswerFigures } from './answers'
 import { EMBED_MODEL, runImports, type ImportFigures, type PipelineName } from './import'
 import { runLaterImports, type LaterImportFigures } from './later-imports'
 import { startFakeServer } from './lib/fake-server'
+import type { HostShare } from './lib/host-probe'
 import { loadNow, machineFacts, type MachineFacts } from './lib/machine'
 import { lastJsonLine, runChild, tsNode } from './lib/process-tree'
 import { round } from './lib/stats'
@@ -132,7 +133,8 @@ async function main(): Promise<void> {
           const [command, args] = tsNode(join(REPO, 'bench/retrieval/measure.ts'), [growing, fake.url, latency, recall])
           const figures = lastJsonLine<RetrievalFigures>(await runChild(command, args), 'measure')
           result.retrieval[label] = { ...figures, grow }
-          log(`  hybrid search p50 ${figures.p50_ms.toFixed(1)} p95 ${figures.p95_ms.toFixed(1)} p99 ${figures.p99_ms.toFixed(1)} ms; vector recall@10 ${figures.recall_at_10.toFixed(3)}`)
+          const host = figures.host ? `; host busy ${figures.host.busy_pct.toFixed(0)}% steal ${figures.host.steal_pct.toFixed(1)}%` : ''
+          log(`  hybrid search p50 ${figures.p50_ms.toFixed(1)} p95 ${figures.p95_ms.toFixed(1)} p99 ${figures.p99_ms.toFixed(1)} ms; vector recall@10 ${figures.recall_at_10.toFixed(3)}${host}`)
         }
         if (phases.has('answers') && label === answersAt) {
           const answers = await runAnswers({ libraryDir: growing, ollamaUrl: answering.url, delayMs: FIRST_TOKEN_DELAY_MS, questions: Number(values.questions ?? (quick ? 10 : 30)), coldRuns: values.questions ? 1 : 3, log })
@@ -157,6 +159,8 @@ async function main(): Promise<void> {
   log(`report written to ${reportPath}`)
 }
 
+const stealOf = (host: HostShare | null): number | null => (host ? round(host.steal_pct) : null)
+
 /** The one JSON line: the fields issue 5 names (a contract for scripts), then more. */
 export function summaryLine(result: BenchResult): object {
   const dm = result.import?.['documind-ollama']
@@ -166,7 +170,7 @@ export function summaryLine(result: BenchResult): object {
     const figures = result.retrieval[label]
     if (!figures) return null
     const { cjk, other } = figures.steps
-    return { p50_ms: round(figures.p50_ms), p95_ms: round(figures.p95_ms), p99_ms: round(figures.p99_ms), recall_at_10: round(figures.recall_at_10), rows: figures.rows, cjk_p95_ms: round(cjk.p95_ms), other_p95_ms: round(other.p95_ms), pasted_p95_ms: round(figures.pasted.p95_ms), host_probe_ms: round((figures.host_probe_ms.before + figures.host_probe_ms.after) / 2) }
+    return { p50_ms: round(figures.p50_ms), p95_ms: round(figures.p95_ms), p99_ms: round(figures.p99_ms), recall_at_10: round(figures.recall_at_10), rows: figures.rows, cjk_p95_ms: round(cjk.p95_ms), other_p95_ms: round(other.p95_ms), pasted_p95_ms: round(figures.pasted.p95_ms), host_probe_ms: round((figures.host_probe_ms.before + figures.host_probe_ms.after) / 2), host_steal_pct: stealOf(figures.host) }
   }
   return {
     import: result.import && dm && lc && tuned
@@ -188,7 +192,9 @@ export function summaryLine(result: BenchResult): object {
           langchain_event_loop_p99_ms: round(lc.event_loop_p99_ms),
           langchain_event_loop_max_ms: round(lc.event_loop_max_ms),
           langchain_peak_rss_mb: round(lc.peak_rss_mb),
-          langchain_batched_peak_rss_mb: round(tuned.peak_rss_mb)
+          langchain_batched_peak_rss_mb: round(tuned.peak_rss_mb),
+          documind_host_steal_pct: stealOf(dm.host),
+          langchain_host_steal_pct: stealOf(lc.host)
         }
       : null,
     retrieval: Object.fromEntries([...new Set(['10k', '100k', '1m', ...Object.keys(result.retrieval)])].map((label) => [label, retrieval(label)])),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 
 const BYTES = new Uint8Array(8 * 1024 * 1024).map((_, i) => (i * 2_654_435_761) >>> 24)
@@ -24,4 +25,63 @@ function fnv1a(bytes: Uint8Array): number {
   let hash = 0x811c9dc5
   for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193)
   return hash >>> 0
+}
+
+/** The machine's CPU time since boot, in clock ticks, from the first line of /proc/stat. */
+export interface CpuTicks {
+  /** Every state (user, nice, system, idle, iowait, irq, softirq, steal). */
+  total: number
+  /** Idle and waiting for I/O. */
+  idle: number
+  /** Taken by the hypervisor for other guests while this machine had work to run. */
+  steal: number
+}
+
+/** What the machine's cores did over an interval, as shares of all their time, in %. */
+export interface HostShare {
+  /** Running anything (this process tree or anything else). */
+  busy_pct: number
+  /**
+   * Taken by the hypervisor for other guests while this machine had work to run ("steal"): time
+   * lost to the host whatever the work, so a figure measured while it was high is slower for that.
+   */
+  steal_pct: number
+}
+
+/** Parses the aggregate `cpu` line of /proc/stat (see proc(5)); null when there is none. */
+export function parseCpuTicks(procStat: string): CpuTicks | null {
+  const line = /^cpu\s+(.*)$/m.exec(procStat)
+  if (!line) return null
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line[1].trim().split(/\s+/).map(Number)
+  const fields = [user, nice, system, idle, iowait, irq, softirq, steal ?? 0]
+  if (fields.some((value) => !Number.isFinite(value))) return null
+  return { total: fields.reduce((sum, value) => sum + value, 0), idle: idle + iowait, steal: steal ?? 0 }
+}
+
+/** The shares between two readings; zeros when no time passed between them. */
+export function hostShare(before: CpuTicks, after: CpuTicks): HostShare {
+  const total = after.total - before.total
+  if (total <= 0) return { busy_pct: 0, steal_pct: 0 }
+  const steal = after.steal - before.steal
+  return { busy_pct: (100 * (total - (after.idle - before.idle) - steal)) / total, steal_pct: (100 * steal) / total }
+}
+
+function readCpuTicks(): CpuTicks | null {
+  try {
+    return parseCpuTicks(readFileSync('/proc/stat', 'utf8'))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Starts watching the machine's cores: the function returned gives their shares since the start
+ * (null where /proc/stat cannot be read).
+ */
+export function watchHost(): () => HostShare | null {
+  const before = readCpuTicks()
+  return () => {
+    const after = readCpuTicks()
+    return before && after ? hostShare(before, after) : null
+  }
 }

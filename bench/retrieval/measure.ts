@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks'
 import { choiceForSpec, createEmbedder } from '../../src/core/embed/choice'
 import { candidatesFor, hybridSearch, nearestChunks } from '../../src/core/retrieval/hybrid'
 import { LibraryReader } from '../../src/core/store/reader'
-import { hostProbe } from '../lib/host-probe'
+import { hostProbe, watchHost, type HostShare } from '../lib/host-probe'
 import { PASTED_WORDS, queriesFrom } from '../lib/queries'
 import { cosineDistance, latencySummary, percentile, type LatencySummary } from '../lib/stats'
 import { breakdown, watchCollections, type SearchBreakdown, type TimedSearch } from './steps'
@@ -36,6 +36,8 @@ export interface RetrievalFigures {
   pasted: LatencySummary
   /** The host's speed just before and after the timed searches (see host-probe.ts). */
   host_probe_ms: { before: number; after: number }
+  /** What the machine's cores did during the timed searches (see host-probe.ts). */
+  host: HostShare | null
 }
 
 const WARM_UP = 10
@@ -57,12 +59,15 @@ async function main(): Promise<void> {
   const probeBefore = hostProbe()
   const searches: TimedSearch[] = []
   const collections = watchCollections()
+  let host: (() => HostShare | null) | undefined
   for (const [i, query] of latencyQueries.entries()) {
+    if (i === WARM_UP) host = watchHost()
     const steps = {}
     const started = performance.now()
     await hybridSearch(reader, embedder, query, { k: K, steps })
     if (i >= WARM_UP) searches.push({ query, started, ms: performance.now() - started, steps })
   }
+  const hostDuring = host?.() ?? null
   collections.stop()
   const latencies = searches.map((search) => search.ms)
   const pasted: number[] = []
@@ -101,7 +106,8 @@ async function main(): Promise<void> {
     indexes,
     steps: breakdown(searches, collections.overlaps),
     pasted: latencySummary(pasted),
-    host_probe_ms: { before: probeBefore, after: probeAfter }
+    host_probe_ms: { before: probeBefore, after: probeAfter },
+    host: hostDuring
   }
   process.stdout.write(JSON.stringify(result) + '\n')
 }

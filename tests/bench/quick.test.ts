@@ -57,10 +57,13 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     for (const field of ['documind_mb_s', 'documind_builtin_mb_s', 'langchain_mb_s', 'ratio', 'peak_rss_mb', 'documind_mb_s_until_indexed', 'ratio_until_indexed']) expect(importFigures[field]).toBeGreaterThan(0)
     // Searchable comes before done: the vector index is built after.
     expect(importFigures.documind_mb_s).toBeGreaterThanOrEqual(importFigures.documind_mb_s_until_indexed)
+    // What the host took during each import, from /proc/stat (Linux, as here and in CI).
+    for (const field of ['documind_host_steal_pct', 'langchain_host_steal_pct']) expect(importFigures[field]).toBeGreaterThanOrEqual(0)
     const retrieval = result.retrieval as Record<string, Record<string, number> | null>
     expect(Object.keys(retrieval)).toEqual(expect.arrayContaining(['10k', '100k', '1m']))
     expect(retrieval['1k']).toMatchObject({ rows: 1000 })
-    expect(Object.keys(retrieval['1k']!)).toEqual(expect.arrayContaining(['p50_ms', 'p95_ms', 'p99_ms', 'recall_at_10', 'cjk_p95_ms', 'other_p95_ms', 'pasted_p95_ms', 'host_probe_ms']))
+    expect(Object.keys(retrieval['1k']!)).toEqual(expect.arrayContaining(['p50_ms', 'p95_ms', 'p99_ms', 'recall_at_10', 'cjk_p95_ms', 'other_p95_ms', 'pasted_p95_ms', 'host_probe_ms', 'host_steal_pct']))
+    expect(retrieval['1k']!.host_steal_pct).toBeGreaterThanOrEqual(0)
     // Below the vector index's threshold the search is exhaustive, so it finds the exact neighbours.
     expect(retrieval['1k']!.recall_at_10).toBe(1)
     expect(Object.keys(result.ttft_overhead_ms ?? {})).toEqual(['p50', 'p95'])
@@ -80,7 +83,9 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     expect(written).toMatch(/## Targets \(issue 5\)[\s\S]*## Import[\s\S]*## Retrieval[\s\S]*## Answers[\s\S]*## Later imports/)
     // Where the 20 timed searches' time went: all of them, then the slowest one (5% of 20).
     expect(retrieval['1k']!.host_probe_ms).toBeGreaterThan(0)
-    expect(written).toMatch(/1k: .* The host probe \(a fixed workload, see bench\/lib\/host-probe.ts\) took [\d.]+ ms before the searches and [\d.]+ ms after\./)
+    expect(written).toMatch(/1k: .* The host probe \(a fixed workload, see bench\/lib\/host-probe.ts\) took [\d.]+ ms before the searches and [\d.]+ ms after\. During the searches the cores were [\d.]+% busy, and the hypervisor took [\d.]+% of their time for other guests \(steal\)\./)
+    // Each import's row ends with the cores' shares over its run.
+    expect(written).toMatch(/\| DocuMind, Ollama embeddings \|.* \| [\d.]+ \/ [\d.]+ \|\n/)
     expect(written).toMatch(/\| 1k, all \| 20 \| \d+ \| \d+ \| \d+ \|( [\d.]+ \|){5}\n\| 1k, slowest 5% \| 1 \|/)
   }, 300_000)
 })
