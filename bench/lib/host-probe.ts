@@ -1,7 +1,23 @@
 import { readFileSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
 
-const BYTES = new Uint8Array(8 * 1024 * 1024).map((_, i) => (i * 2_654_435_761) >>> 24)
+/**
+ * The probe's work, as plain JavaScript for a thread of its own: an FNV-1a hash of 8 MB, once
+ * untimed (the first round runs before the function is compiled), then `rounds` times timed.
+ */
+const PROBE_SOURCE = `
+const { parentPort, workerData: rounds } = require('node:worker_threads')
+const bytes = new Uint8Array(8 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24)
+function fnv1a() {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193)
+  return hash >>> 0
+}
+let hash = fnv1a()
+const started = performance.now()
+for (let round = 0; round < rounds; round++) hash = (hash + fnv1a()) >>> 0
+parentPort.postMessage({ ms: performance.now() - started, hash })
+`
 
 /**
  * How fast the host is at the moment, to set beside latencies measured then: the time, in ms, a
@@ -10,21 +26,20 @@ const BYTES = new Uint8Array(8 * 1024 * 1024).map((_, i) => (i * 2_654_435_761) 
  * round, so that waiting for a core (other work on the host) counts. It depends on nothing but
  * the machine and what else runs on it, so a figure that moved between runs while this did not
  * moved for its own reasons.
+ *
+ * It runs in a fresh worker thread, without the caller's loaders, because a thread's own past
+ * changes it: once a thread has detached any ArrayBuffer (transferred one, grown a WebAssembly
+ * memory, or loaded a module through tsx, which transfers them), V8 checks every typed-array
+ * access for detachment, and on the machine of runs 46 and 47 this loop then took twice as long
+ * (106–142 ms, then 179–330).
  */
-export function hostProbe(rounds = 9): number {
-  // Once untimed: the first round runs before the function is compiled.
-  let hash = fnv1a(BYTES)
-  const started = performance.now()
-  for (let round = 0; round < rounds; round++) hash = (hash + fnv1a(BYTES)) >>> 0
-  const ms = performance.now() - started
-  if (hash === 0) throw new Error('the host probe computed nothing')
-  return ms
-}
-
-function fnv1a(bytes: Uint8Array): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < bytes.length; i++) hash = Math.imul(hash ^ bytes[i], 0x01000193)
-  return hash >>> 0
+export function hostProbe(rounds = 9): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(PROBE_SOURCE, { eval: true, execArgv: [], workerData: rounds })
+    worker.once('message', ({ ms, hash }: { ms: number; hash: number }) => (hash === 0 ? reject(new Error('the host probe computed nothing')) : resolve(ms)))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the host probe's thread exited (${code}) before it answered`)))
+  })
 }
 
 /** The machine's CPU time since boot, in clock ticks, from the first line of /proc/stat. */

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const recallQueries = await queriesFrom(reader, Number(recallArg), 11)
   const pastedQueries = await queriesFrom(reader, PASTED, 13, PASTED_WORDS)
 
-  const probeBefore = hostProbe()
+  const probeBefore = await hostProbe()
   const searches: TimedSearch[] = []
   const collections = watchCollections()
   let host: (() => HostShare | null) | undefined
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     await hybridSearch(reader, embedder, query, { k: K })
     pasted.push(performance.now() - started)
   }
-  const probeAfter = hostProbe()
+  const probeAfter = await hostProbe()
 
   let found = 0
   let exactMs = 0
