@@ -204,8 +204,8 @@ const METHOD = `## How it is measured
   Cold start runs from launching \`documind ask\` to the first token on its standard output, minus
   the same delay.
 - **The host.** These machines are shared. Around each size's searches a fixed workload (an
-  FNV-1a hash of 8 MB nine times, bench/lib/host-probe.ts) is timed, and over each import and each
-  size's timed searches /proc/stat gives how busy the machine's cores were and how much of their
-  time the hypervisor took for other guests while this one had work to run (steal): a figure
-  that moved while these did not moved for its own reasons.
+  FNV-1a hash of 8 MB nine times, in a thread of its own: bench/lib/host-probe.ts) is timed, and
+  over each import and each size's timed searches /proc/stat gives how busy the machine's cores
+  were and how much of their time the hypervisor took for other guests while this one had work
+  to run (steal): a figure that moved while these did not moved for its own reasons.
 `
