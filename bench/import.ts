@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LangchainImportResult, LangchainMode } from './langchain-import'
 import { startFakeServer } from './lib/fake-server'
-import { watchHost, type HostShare } from './lib/host-probe'
+import { describeHost, watchHost, type HostShare } from './lib/host-probe'
 import { lastJsonLine, runChild, tsNode } from './lib/process-tree'
 
 export type PipelineName = 'documind-ollama' | 'documind-builtin' | 'langchain-docs' | 'langchain-batched'
@@ -169,7 +169,7 @@ export async function runImports(options: ImportOptions): Promise<Record<Pipelin
       options.log(
         `  ${figures.mb_s.toFixed(2)} MB/s, ${figures.chunks} chunks in ${figures.seconds.toFixed(1)} s (done ${figures.until_indexed_seconds.toFixed(1)} s), ` +
           `loop p99 ${figures.event_loop_p99_ms.toFixed(1)} ms max ${figures.event_loop_max_ms.toFixed(0)} ms, peak ${figures.peak_rss_mb.toFixed(0)} MB, server CPU ${figures.server_cpu_s.toFixed(0)} s` +
-          (figures.host ? `, host busy ${figures.host.busy_pct.toFixed(0)}% steal ${figures.host.steal_pct.toFixed(1)}%` : '') +
+          (figures.host ? `, ${describeHost(figures.host)}` : '') +
           (figures.error ? `, error: ${figures.error}` : '')
       )
       runs[pipeline].push(figures)

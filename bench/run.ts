@@ -19,7 +19,7 @@ import { runAnswers, type AnswerFigures } from './answers'
 import { EMBED_MODEL, runImports, type ImportFigures, type PipelineName } from './import'
 import { runLaterImports, type LaterImportFigures } from './later-imports'
 import { startFakeServer } from './lib/fake-server'
-import type { HostShare } from './lib/host-probe'
+import { describeHost, type HostShare } from './lib/host-probe'
 import { loadNow, machineFacts, type MachineFacts } from './lib/machine'
 import { lastJsonLine, runChild, tsNode } from './lib/process-tree'
 import { round } from './lib/stats'
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
           const [command, args] = tsNode(join(REPO, 'bench/retrieval/measure.ts'), [growing, fake.url, latency, recall])
           const figures = lastJsonLine<RetrievalFigures>(await runChild(command, args), 'measure')
           result.retrieval[label] = { ...figures, grow }
-          const host = figures.host ? `; host busy ${figures.host.busy_pct.toFixed(0)}% steal ${figures.host.steal_pct.toFixed(1)}%` : ''
+          const host = figures.host ? `; ${describeHost(figures.host)}` : ''
           log(`  hybrid search p50 ${figures.p50_ms.toFixed(1)} p95 ${figures.p95_ms.toFixed(1)} p99 ${figures.p99_ms.toFixed(1)} ms; vector recall@10 ${figures.recall_at_10.toFixed(3)}${host}`)
         }
         if (phases.has('answers') && label === answersAt) {
