@@ -1,7 +1,8 @@
 /**
  * A first import ends with both search indexes (see LibraryWriter): once every document is
  * written, `makeSearchable` builds the full-text index over every row, and the documents are
- * found through both legs (the vector leg exhaustively); `close` then builds the vector index
+ * found through both legs (the vector leg exhaustively); `close` then compacts the commits' files
+ * into one and builds the vector index
  * from VECTOR_INDEX.minRows chunks on, with its record in library.json. Searches then go through
  * both indexes.
  */
@@ -21,13 +22,14 @@ const DOCUMENTS = 40
 const CHUNKS_PER_DOCUMENT = Math.ceil((VECTOR_INDEX.minRows + 200) / DOCUMENTS)
 
 const indexNames = async (table: Table): Promise<string[]> => (await table.listIndices()).map((index) => `${index.indexType}(${index.columns.join(',')})`).sort()
+const fileCount = async (table: Table): Promise<number> => (await table.stats()).fragmentStats.numFragments
 
 describe('a first import', () => {
   const dir = tempDir()
   let embedder: Embedder
   let reader: LibraryReader
   /** What a reader saw between `makeSearchable` and `close`. */
-  let searchable: { indexes: string[]; meta: LibraryMeta; search: SearchResult; nearest: string[] }
+  let searchable: { indexes: string[]; files: number; meta: LibraryMeta; search: SearchResult; nearest: string[] }
   beforeAll(async () => {
     embedder = await createEmbedder({ kind: 'builtin' })
     const writer = await LibraryWriter.open(dir, BUILTIN_SPEC)
@@ -44,6 +46,7 @@ describe('a first import', () => {
       const [vector] = await embedder.embedDocuments([chunkText(29, 3)])
       searchable = {
         indexes: await indexNames(table),
+        files: await fileCount(table),
         meta,
         search: await hybridSearch(reader, embedder, 'marker17x42 lantern', { k: 3 }),
         nearest: (await nearestChunks(table, Float32Array.from(vector), 3, meta.vectorIndex).select(['id', '_distance']).toArray()).map((row) => row.id as string)
@@ -56,6 +59,8 @@ describe('a first import', () => {
 
   it('is searchable through both legs before the vector index is built', () => {
     expect(searchable.indexes).toEqual(['FTS(search_text)'])
+    // One file per commit until then.
+    expect(searchable.files).toBe(2)
     expect(searchable.meta.vectorIndex).toBeUndefined()
     expect(searchable.search.notices).toEqual([])
     expect(searchable.search.hits[0].chunkId).toBe('doc-17-42')
@@ -69,6 +74,8 @@ describe('a first import', () => {
     const table = (await reader.chunks())!
     expect(await table.countRows()).toBe(rows)
     expect(await indexNames(table)).toEqual(['FTS(search_text)', 'IvfRq(vector)'])
+    // The commits' files were compacted into one before the vector index was built from them.
+    expect(await fileCount(table)).toBe(1)
     const indexes = await table.listIndices()
     // Every row is in the full-text index; the vector index's record says it was trained on every row.
     expect((await table.indexStats(indexes.find((index) => index.indexType === 'FTS')!.name))?.numUnindexedRows).toBe(0)
