@@ -1,5 +1,5 @@
 import { constants, readFileSync } from 'node:fs'
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Connection, Table } from '@lancedb/lancedb'
 import { isRunning } from '../processes'
@@ -195,4 +195,27 @@ export async function writerLock(dir: string): Promise<{ holder: number; live: b
 export async function writerDied(dir: string): Promise<boolean> {
   const lock = await writerLock(dir).catch(() => null)
   return lock !== null && !lock.live && lock.holder !== process.pid
+}
+
+/**
+ * Takes the library's writer lock. Returns true when the previous holder died without releasing it
+ * (its work must be repaired). Throws if a live process holds it.
+ */
+export async function acquireWriterLock(dir: string): Promise<boolean> {
+  const lock = await writerLock(dir)
+  if (lock?.live) {
+    throw new LibraryError('unwritable', `Another DocuMind process (pid ${lock.holder}) is importing into ${dir}. Wait for it to finish, or close it, and try again.`)
+  }
+  await writeFile(libraryPaths(dir).dirty, String(process.pid))
+  return lock !== null
+}
+
+/** Releases the library's writer lock (see `acquireWriterLock`). */
+export async function releaseWriterLock(dir: string): Promise<void> {
+  await rm(libraryPaths(dir).dirty, { force: true })
+}
+
+/** Escapes a string for a single-quoted SQL literal in a LanceDB filter. */
+export function sqlString(value: string): string {
+  return value.replace(/'/g, "''")
 }

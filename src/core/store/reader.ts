@@ -1,9 +1,8 @@
 import type { Connection, Table } from '@lancedb/lancedb'
 import { plainRows } from './arrow'
 import { CommonCjkChars } from './cjk-counts'
-import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, openTableIfExists, readMeta, type LibraryMeta } from './library'
+import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, openTableIfExists, readMeta, sqlString, type LibraryMeta } from './library'
 import { hasPassageColumn, passageColumns, passageOf, type Passage } from './passage'
-import { sqlString } from './writer'
 import type { DocumentRecord } from './schema'
 
 /**

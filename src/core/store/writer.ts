@@ -1,19 +1,18 @@
-import { rm, writeFile } from 'node:fs/promises'
 import type { Connection, Table } from '@lancedb/lancedb'
 import type { EmbedderSpec } from '../embed/embedder'
 import {
   CHUNKS_TABLE,
   DOCUMENTS_TABLE,
-  LibraryError,
+  acquireWriterLock,
   asLibraryError,
   checkEmbedder,
   connectLibrary,
   ensureWritableLibrary,
-  libraryPaths,
   openOrCreateTables,
   readMeta,
-  writeMeta,
-  writerLock
+  releaseWriterLock,
+  sqlString,
+  writeMeta
 } from './library'
 import { plainRows } from './arrow'
 import { loadLance } from './lance'
@@ -401,26 +400,4 @@ export async function buildFullTextIndex(chunks: Table): Promise<void> {
 /** Versions of a table older than this are deleted when it is optimized (a reader may still be on a recent one). */
 function cleanupCutoff(): Date {
   return new Date(Date.now() - 60_000)
-}
-
-/** Escapes a string for a single-quoted SQL literal in a LanceDB filter. */
-export function sqlString(value: string): string {
-  return value.replace(/'/g, "''")
-}
-
-/**
- * Takes the library's writer lock. Returns true when the previous holder died without releasing it
- * (its work must be repaired). Throws if a live process holds it.
- */
-async function acquireWriterLock(dir: string): Promise<boolean> {
-  const lock = await writerLock(dir)
-  if (lock?.live) {
-    throw new LibraryError('unwritable', `Another DocuMind process (pid ${lock.holder}) is importing into ${dir}. Wait for it to finish, or close it, and try again.`)
-  }
-  await writeFile(libraryPaths(dir).dirty, String(process.pid))
-  return lock !== null
-}
-
-async function releaseWriterLock(dir: string): Promise<void> {
-  await rm(libraryPaths(dir).dirty, { force: true })
 }
