@@ -29,7 +29,7 @@ import { plainRows } from '../../src/core/store/arrow'
 import { CHUNKS_TABLE, DOCUMENTS_TABLE, connectLibrary, readMeta, writeMeta } from '../../src/core/store/library'
 import { LibraryReader } from '../../src/core/store/reader'
 import { maintainVectorIndex } from '../../src/core/store/vector-index'
-import { buildFullTextIndex } from '../../src/core/store/writer'
+import { buildFullTextIndex } from '../../src/core/store/fulltext-index'
 import { queriesFrom } from '../lib/queries'
 import { percentile, round } from '../lib/stats'
 

@@ -15,7 +15,7 @@ import {
   writeMeta
 } from './library'
 import { plainRows } from './arrow'
-import { loadLance } from './lance'
+import { buildFullTextIndex, indexesSearchText } from './fulltext-index'
 import { maintainVectorIndex } from './vector-index'
 import { packChunks, packedToArrow, type PackedChunks } from './packed'
 import { CjkCountKeeper } from './cjk-counts'
@@ -134,7 +134,7 @@ export class LibraryWriter {
       // A writer that died may have written chunks it did not count: they are counted again.
       const cjk = await CjkCountKeeper.open(dir, chunks, { fresh: options.rebuild, recount: crashed })
       const writer = new LibraryWriter(dir, embedder, db, chunks, documents, cjk)
-      writer.hasFtsIndex = (await chunks.listIndices()).some((index) => index.columns.includes('search_text'))
+      writer.hasFtsIndex = (await chunks.listIndices()).some(indexesSearchText)
       if (crashed) {
         await writer.recover()
         writer.indexesInDoubt = true
@@ -360,7 +360,7 @@ export class LibraryWriter {
 
   /** Rows of the chunks table that the full-text index does not cover (the vector index covers the same). */
   private async unindexedRows(): Promise<number> {
-    const fts = (await this.chunks.listIndices()).find((index) => index.columns.includes('search_text'))
+    const fts = (await this.chunks.listIndices()).find(indexesSearchText)
     const stats = fts ? await this.chunks.indexStats(fts.name) : undefined
     return stats?.numUnindexedRows ?? Infinity
   }
@@ -384,17 +384,6 @@ export class LibraryWriter {
     }
     return this.hashes
   }
-}
-
-/** Builds (or replaces) the chunks table's full-text index over `search_text`, as the writer does. */
-export async function buildFullTextIndex(chunks: Table): Promise<void> {
-  const { Index } = await loadLance()
-  // Positions are not stored: user text is always matched as terms (MatchQuery), never phrases,
-  // and the index is about half the size without them.
-  await chunks.createIndex('search_text', {
-    config: Index.fts({ withPosition: false, stem: true, removeStopWords: true, lowercase: true, asciiFolding: true }),
-    replace: true
-  })
 }
 
 /** Versions of a table older than this are deleted when it is optimized (a reader may still be on a recent one). */
