@@ -81,9 +81,9 @@ export function hostShare(before: CpuTicks, after: CpuTicks): HostShare {
   return { busy_pct: (100 * (total - (after.idle - before.idle) - steal)) / total, steal_pct: (100 * steal) / total }
 }
 
-/** The shares for a progress line ("host busy 86% steal 2.4%"); empty when there are none. */
-export function describeHost(host: HostShare | null): string {
-  return host ? `host busy ${host.busy_pct.toFixed(0)}% steal ${host.steal_pct.toFixed(1)}%` : ''
+/** The shares for a progress line ("host busy 86% steal 2.4%"). */
+export function describeHost(host: HostShare): string {
+  return `host busy ${host.busy_pct.toFixed(0)}% steal ${host.steal_pct.toFixed(1)}%`
 }
 
 function readCpuTicks(): CpuTicks | null {

@@ -3,6 +3,7 @@
  * batches would be: plain-text notes whose chunks share a small vocabulary and each have one word
  * of their own (`marker{d}x{ord}`), embedded by the given embedder.
  */
+import type { Table } from '@lancedb/lancedb'
 import type { Embedder } from '../../src/core/embed/embedder'
 import { emptyChunkColumns, pushChunk, type ChunkColumns, type DocumentRecord } from '../../src/core/store/schema'
 import { toSearchText } from '../../src/core/text/analyze'
@@ -37,4 +38,9 @@ export async function documentBatch(embedder: Embedder, first: number, count: nu
   chunks.vectors = new Float32Array(vectors.length * embedder.spec.dim)
   vectors.forEach((vector, i) => chunks.vectors.set(vector, i * embedder.spec.dim))
   return { docs, chunks }
+}
+
+/** How many files (LanceDB fragments) a table's rows are in: one per commit until they are compacted. */
+export async function fileCount(table: Table): Promise<number> {
+  return (await table.stats()).fragmentStats.numFragments
 }

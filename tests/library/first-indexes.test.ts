@@ -16,13 +16,12 @@ import { LibraryReader } from '../../src/core/store/reader'
 import { VECTOR_INDEX, partitionsFor } from '../../src/core/store/vector-index'
 import { LibraryWriter } from '../../src/core/store/writer'
 import { tempDir } from '../engine/support'
-import { chunkText, documentBatch } from './batches'
+import { chunkText, documentBatch, fileCount } from './batches'
 
 const DOCUMENTS = 40
 const CHUNKS_PER_DOCUMENT = Math.ceil((VECTOR_INDEX.minRows + 200) / DOCUMENTS)
 
 const indexNames = async (table: Table): Promise<string[]> => (await table.listIndices()).map((index) => `${index.indexType}(${index.columns.join(',')})`).sort()
-const fileCount = async (table: Table): Promise<number> => (await table.stats()).fragmentStats.numFragments
 
 describe('a first import', () => {
   const dir = tempDir()

@@ -14,7 +14,7 @@ import { LibraryReader } from '../../src/core/store/reader'
 import { VECTOR_INDEX } from '../../src/core/store/vector-index'
 import { LibraryWriter, SEARCHABLE_BEFORE_FOLD_ROWS, UNINDEXED_ROWS_LEFT } from '../../src/core/store/writer'
 import { tempDir } from '../engine/support'
-import { chunkText, documentBatch } from './batches'
+import { chunkText, documentBatch, fileCount } from './batches'
 
 const FIRST_DOCUMENTS = 40
 const CHUNKS_PER_DOCUMENT = Math.ceil((VECTOR_INDEX.minRows + 200) / FIRST_DOCUMENTS)
@@ -43,7 +43,7 @@ describe('later imports into an indexed library', () => {
 
   /** Files of the documents table: a small import leaves its rows in one of their own until the fold. */
   async function documentFiles(): Promise<number> {
-    return (await (await reader.documentsTableOrNull())!.stats()).fragmentStats.numFragments
+    return fileCount((await reader.documentsTableOrNull())!)
   }
 
   /** The chunk the vector leg puts first for the embedding of chunk `ord` of document `d`'s own text. */
