@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
-import { Piscina } from 'piscina'
+import type { Piscina } from 'piscina'
 import ingestWorkerPath from '../workers/ingest.worker?modulePath'
 import storeWorkerPath from '../workers/store.worker?modulePath'
 import { answerQuestion } from './answer/answer'
@@ -16,6 +16,7 @@ import { LibraryError, asLibraryError, checkEmbedder, libraryPaths, readMeta, wr
 import type { Passage } from './store/passage'
 import { LibraryReader } from './store/reader'
 import { unwrapWriterResult, type WriterResult } from './store/writer-protocol'
+import { threadPool } from './threads'
 import type { Answer, Hit } from './types'
 import { listDocuments, resolveDocuments, type DocumentSummary } from './documents'
 
@@ -216,7 +217,7 @@ export class Engine {
 
   private workerPools(): IngestPools {
     const threads = this.config.ingestThreads ?? Math.max(1, availableParallelism())
-    this.ingestPool ??= new Piscina({
+    this.ingestPool ??= threadPool({
       filename: ingestWorkerPath,
       // Threads start with the pool, loading their code while the writer opens the library.
       minThreads: threads,
@@ -244,7 +245,7 @@ export class Engine {
 
   private writerPool(): Piscina {
     // The store worker exports one function per task and no default; `name` names the one Piscina checks at start.
-    this.storePool ??= new Piscina({ filename: storeWorkerPath, name: 'open', minThreads: 1, maxThreads: 1, idleTimeout: 60_000 })
+    this.storePool ??= threadPool({ filename: storeWorkerPath, name: 'open', minThreads: 1, maxThreads: 1, idleTimeout: 60_000 })
     return this.storePool
   }
 

@@ -5,12 +5,13 @@
 import { existsSync, readdirSync, truncateSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { MessageChannel } from 'node:worker_threads'
-import { Piscina } from 'piscina'
+import type { Piscina } from 'piscina'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { PrepareOutcome } from '../../src/core/app/query'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
 import { Engine } from '../../src/core/engine'
 import { LibraryReader } from '../../src/core/store/reader'
+import { threadPool } from '../../src/core/threads'
 import { buildLibrary, copyLibrary, LIBRARY_FILES, removeDir, tempDir } from './helpers'
 
 const CHUNKS = resolve('out/main/chunks')
@@ -19,7 +20,7 @@ let fake: FakeOllama
 let library: string
 let pool: Piscina
 let workerFile = ''
-const newPool = (): Piscina => new Piscina({ filename: workerFile, maxThreads: 1 })
+const newPool = (): Piscina => threadPool({ filename: workerFile, maxThreads: 1 })
 const dirs: string[] = []
 
 beforeAll(async () => {

@@ -4,17 +4,18 @@
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Piscina } from 'piscina'
+import type { Piscina } from 'piscina'
 import { afterAll, describe, expect, it } from 'vitest'
 import ingestWorkerPath from '../../src/workers/ingest.worker?modulePath'
 import storeWorkerPath from '../../src/workers/store.worker?modulePath'
 import { BUILTIN_SPEC } from '../../src/core/embed/choice'
 import { runIngest } from '../../src/core/ingest/coordinator'
+import { threadPool } from '../../src/core/threads'
 import { tempDir } from './support'
 
 describe('the ingest threads', () => {
-  const ingest = new Piscina({ filename: ingestWorkerPath, minThreads: 2, maxThreads: 2, concurrentTasksPerWorker: 2 })
-  const store = new Piscina({ filename: storeWorkerPath, name: 'open', minThreads: 1, maxThreads: 1 })
+  const ingest = threadPool({ filename: ingestWorkerPath, minThreads: 2, maxThreads: 2, concurrentTasksPerWorker: 2 })
+  const store = threadPool({ filename: storeWorkerPath, name: 'open', minThreads: 1, maxThreads: 1 })
   afterAll(() => Promise.all([ingest.destroy(), store.destroy()]))
 
   it('can be let go after the last file is read and before the writer closes', async () => {

@@ -6,13 +6,14 @@
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { MessageChannel } from 'node:worker_threads'
-import { Piscina } from 'piscina'
+import type { Piscina } from 'piscina'
 import type { z } from 'zod'
 import queryWorkerPath from '../../workers/query.worker?modulePath'
 import { parseRequest, type RequestName, type RequestOutput, type Result, type requests, type SettingsValue } from '../../shared/contract'
 import { Engine } from '../engine'
 import { parseHeadings } from '../retrieval/hybrid'
 import { ensureLanceEnvironment } from '../store/lance'
+import { threadPool } from '../threads'
 import { AnswerRooms, HITS_WANTED } from './answers'
 import { Broker, type AppSession } from './broker'
 import { exportChat } from './chat-export'
@@ -90,7 +91,7 @@ export async function createAppService(options: AppServiceOptions): Promise<AppS
   const chats = await ChatStore.open(join(libraryDir, 'chats'))
   const engine = new Engine({ libraryDir, ollamaHost: settings.get().ollamaHost })
   const broker = new Broker()
-  const pool = new Piscina({
+  const pool = threadPool({
     filename: queryWorkerPath,
     minThreads: 0,
     maxThreads: QUERY_THREADS,
