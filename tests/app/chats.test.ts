@@ -43,7 +43,7 @@ describe('chats on disk', () => {
     const second = await openService(dir, fake.url)
     try {
       const chats = await call(second.service, second.session, 'chats.list', {})
-      expect(chats).toMatchObject([{ id: chatId, title: QUESTION, messageCount: 2, preview: 'Python is simpler than shell scripts [1].' }])
+      expect(chats).toMatchObject([{ id: chatId, title: QUESTION, messageCount: 2, preview: 'Python is simpler than shell scripts.' }])
       const after = await call(second.service, second.session, 'chats.messages', { chatId })
       expect(after).toEqual(before)
       expect(after[1]).toMatchObject({ role: 'assistant', status: 'complete', text: 'Python is simpler than shell scripts [1].' })

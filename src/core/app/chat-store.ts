@@ -34,13 +34,21 @@ export interface ChatRecord {
 export const DEFAULT_CHAT_TITLE = 'New chat'
 const TITLE_FROM_QUESTION_CHARS = 60
 const PREVIEW_CHARS = 100
+// Each message's preview with the text it was made from (an answer's text grows as it streams).
+const previews = new WeakMap<MessageValue, { text: string; preview: string }>()
 const FILE_NAME = /^[0-9a-f-]{36}\.jsonl$/
+
+type MarkdownText = typeof import('../text/markdown').markdownText
 
 export class ChatStore {
   private readonly chats = new Map<string, ChatRecord>()
   private readonly writes = new Map<string, Promise<void>>()
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    // The Markdown parser (~100 modules) loads with the chats, not with every command of the CLI.
+    private readonly textOf: MarkdownText
+  ) {}
 
   /**
    * Loads every chat. An answer still 'streaming' was cut off by a crash or a kill: it becomes
@@ -48,7 +56,7 @@ export class ChatStore {
    * rewritten compactly (atomically).
    */
   static async open(dir: string): Promise<ChatStore> {
-    const store = new ChatStore(dir)
+    const store = new ChatStore(dir, (await import('../text/markdown')).markdownText)
     await mkdir(dir, { recursive: true })
     for (const name of await readdir(dir)) {
       if (!FILE_NAME.test(name)) continue
@@ -65,7 +73,7 @@ export class ChatStore {
 
   /** Every chat, the most recently active first. */
   list(): ChatValue[] {
-    return [...this.chats.values()].sort((a, b) => b.updatedAt - a.updatedAt).map(summarise)
+    return [...this.chats.values()].sort((a, b) => b.updatedAt - a.updatedAt).map((chat) => this.summarise(chat))
   }
 
   get(chatId: string): ChatRecord | undefined {
@@ -74,7 +82,7 @@ export class ChatStore {
 
   summary(chatId: string): ChatValue | undefined {
     const chat = this.chats.get(chatId)
-    return chat && summarise(chat)
+    return chat && this.summarise(chat)
   }
 
   async create(title?: string): Promise<ChatValue> {
@@ -83,7 +91,7 @@ export class ChatStore {
     const chat: ChatRecord = { id: randomUUID(), title: chosen || DEFAULT_CHAT_TITLE, titled: chosen !== '', createdAt: now, updatedAt: now, messages: [] }
     this.chats.set(chat.id, chat)
     await this.append(chat.id, { t: 'chat', id: chat.id, title: chat.title, titled: chat.titled, at: now })
-    return summarise(chat)
+    return this.summarise(chat)
   }
 
   async rename(chatId: string, title: string): Promise<void> {
@@ -189,6 +197,27 @@ export class ChatStore {
     this.writes.set(chatId, next.catch(() => undefined))
     return next
   }
+
+  private summarise(chat: ChatRecord): ChatValue {
+    const last = chat.messages[chat.messages.length - 1]
+    return {
+      id: chat.id,
+      title: chat.title,
+      createdAt: chat.createdAt,
+      updatedAt: chat.updatedAt,
+      messageCount: chat.messages.length,
+      preview: last ? this.previewOf(last) : ''
+    }
+  }
+
+  /** The start of a message as the reader sees it, without its Markdown. */
+  private previewOf(message: MessageValue): string {
+    const made = previews.get(message)
+    if (made?.text === message.text) return made.preview
+    const preview = shorten(this.textOf(message.text, PREVIEW_CHARS * 2), PREVIEW_CHARS)
+    previews.set(message, { text: message.text, preview })
+    return preview
+  }
 }
 
 /** Replays a journal. Lines that do not parse (a torn last line) are skipped. */
@@ -240,18 +269,6 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`
   await writeFile(tmp, text)
   await rename(tmp, file)
-}
-
-function summarise(chat: ChatRecord): ChatValue {
-  const last = chat.messages[chat.messages.length - 1]
-  return {
-    id: chat.id,
-    title: chat.title,
-    createdAt: chat.createdAt,
-    updatedAt: chat.updatedAt,
-    messageCount: chat.messages.length,
-    preview: last ? shorten(last.text, PREVIEW_CHARS) : ''
-  }
 }
 
 /** A chat is named after its first question until the user names it. */
