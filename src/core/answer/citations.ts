@@ -19,6 +19,7 @@ const CLOSE = '[\\]］】]'
 const NUM = '[0-9０-９]{1,4}'
 const ITEM = `${NUM}(?:\\s*[-–—－~～]\\s*${NUM})?`
 const MARKER = new RegExp(`${OPEN}\\s*(${ITEM}(?:\\s*[,，、;；]\\s*${ITEM})*)\\s*${CLOSE}`, 'g')
+const SPACED_MARKER = new RegExp(`\\s*${MARKER.source}`, 'g')
 
 // Beyond these a bracketed number is something else (a year, a ticket number), not a citation.
 const MAX_SOURCE_NUMBER = 999
@@ -63,6 +64,11 @@ export function citationsFor(answerText: string, hits: Hit[]): CitationResult {
  */
 export function neutraliseMarkers(text: string): string {
   return text.replace(MARKER, (marker, inner: string) => (parseNumbers(inner) ? `(${inner})` : marker))
+}
+
+/** The text without its citation markers (and the spaces before them), for places that show no chips. */
+export function removeMarkers(text: string): string {
+  return text.replace(SPACED_MARKER, (marker, inner: string) => (parseNumbers(inner) ? '' : marker))
 }
 
 /** Removes a marker cut off by the end of a partial answer ("… as shown [1, "). */

@@ -2,9 +2,8 @@ import type { Nodes } from 'mdast'
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
+import { removeMarkers } from '../answer/citations'
 
-// A citation marker as the host leaves it in a finished answer ("[3]", "[1, 2]").
-const CITATION = /\s*\[\d{1,3}(?:\s*,\s*\d{1,3})*\]/g
 // GitHub's Markdown, as the chat view renders it (remark-gfm); made once, as it is not cheap to make.
 const PARSE_OPTIONS = { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }
 // What the reader sees between two blocks, list items or table cells.
@@ -15,8 +14,9 @@ const BLOCKS = new Set(['paragraph', 'heading', 'blockquote', 'list', 'listItem'
  * dh_make". For places that show a message as plain text, such as the chat list's preview. Raw
  * HTML stays as written, as the chat view shows it; citation markers go, since no chip follows them.
  *
- * Parsing costs about a millisecond per kilobyte of prose (more for lists), so a caller that shows only the start can say how much
- * source it needs (`sourceChars`): the text is then cut at the first blank line after that much.
+ * Parsing costs about a millisecond per kilobyte of prose (more for lists), so a caller that shows
+ * only the start can say how much source it needs (`sourceChars`): the text is then cut at the
+ * first blank line after that much.
  */
 export function markdownText(markdown: string, sourceChars = Infinity): string {
   const blankLine = Number.isFinite(sourceChars) ? markdown.indexOf('\n\n', sourceChars) : -1
@@ -29,7 +29,7 @@ export function markdownText(markdown: string, sourceChars = Infinity): string {
 function collect(node: Nodes, parts: string[]): void {
   switch (node.type) {
     case 'text':
-      parts.push(node.value.replace(CITATION, ''))
+      parts.push(removeMarkers(node.value))
       return
     case 'inlineCode':
     case 'code':
