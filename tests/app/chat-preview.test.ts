@@ -8,6 +8,8 @@ import { markdownText } from '../../src/core/text/markdown'
 describe('markdownText', () => {
   it('keeps the words of Markdown and drops its marks and the citation markers', () => {
     expect(markdownText('建立 Debian 套件**必須**先安裝 `dh_make` [1]。\n\n1. 第一步\n2. 第二步 [2, 3]')).toBe('建立 Debian 套件必須先安裝 dh_make。 第一步 第二步')
+    // An interrupted answer keeps the model's own marker forms; they go too.
+    expect(markdownText('先安裝工具【1】，再建構 [2-3]。')).toBe('先安裝工具，再建構。')
     expect(markdownText('# Setup\n\nSee the *guide* and [the site](https://example.org).\n\n> quoted\n\n---\n\n![a kite](kite.png)')).toBe('Setup See the guide and the site. quoted a kite')
   })
 
