@@ -4,10 +4,15 @@
  *
  *   {"t":"chat","id","title","titled","at"}  the chat was created (always the first line)
  *   {"t":"title","title","at"}               renamed (titled: the user chose it)
- *   {"t":"message","message","at"}           a message, whole; a later line with its id replaces it
+ *   {"t":"message","message","at","plain"?}  a message, whole; a later line with its id replaces it
  *   {"t":"text","id","text","at"}            text appended to a streaming answer (saved every ~500 ms)
  *
  * Everything is also held in memory: listing, reading and searching never touch the disk.
+ *
+ * An answer is Markdown, and the reader sees it rendered: search and the chat list's preview work on
+ * its text as read ("**必須**先" reads "必須先"). Making that text takes the Markdown parser about a
+ * millisecond per kilobyte, too slow to do for every answer of a long history when the user starts
+ * searching, so a finished answer's line carries it (`plain`), made once when the answer is saved.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, writeFile, appendFile } from 'node:fs/promises'
@@ -17,7 +22,7 @@ import { MessageSchema, type ChatValue, type MessageValue } from '../../shared/c
 type ChatLine =
   | { t: 'chat'; id: string; title: string; titled: boolean; at: number }
   | { t: 'title'; title: string; at: number }
-  | { t: 'message'; message: MessageValue; at: number }
+  | { t: 'message'; message: MessageValue; at: number; plain?: string }
   | { t: 'text'; id: string; text: string; at: number }
 
 /** A chat as the store keeps it. */
@@ -41,8 +46,10 @@ type MarkdownText = typeof import('../text/markdown').markdownText
 export class ChatStore {
   private readonly chats = new Map<string, ChatRecord>()
   private readonly writes = new Map<string, Promise<void>>()
-  // Each message's preview with the text it was made from (an answer's text grows as it streams).
+  // Each message's preview, and each answer's text as read, with the text they were made from (an
+  // answer's text grows as it streams).
   private readonly previews = new WeakMap<MessageValue, { text: string; preview: string }>()
+  private readonly plainTexts = new WeakMap<MessageValue, { text: string; plain: string }>()
 
   private constructor(
     readonly dir: string,
@@ -61,12 +68,16 @@ export class ChatStore {
     for (const name of await readdir(dir)) {
       if (!FILE_NAME.test(name)) continue
       const file = join(dir, name)
-      const { chat, lines } = readJournal(await readFile(file, 'utf8'))
+      const { chat, lines, plain } = readJournal(await readFile(file, 'utf8'))
       if (!chat || `${chat.id}.jsonl` !== name) continue
       store.chats.set(chat.id, chat)
+      for (const message of chat.messages) {
+        const made = plain.get(message)
+        if (made !== undefined) store.plainTexts.set(message, { text: message.text, plain: made })
+      }
       const cutOff = chat.messages.filter((m) => m.status === 'streaming')
       for (const message of cutOff) message.status = 'interrupted'
-      if (cutOff.length > 0 || lines > 2 * chat.messages.length + 20) await writeAtomically(file, snapshotLines(chat))
+      if (cutOff.length > 0 || lines > 2 * chat.messages.length + 20) await writeAtomically(file, store.snapshotLines(chat))
     }
     return store
   }
@@ -134,7 +145,7 @@ export class ChatStore {
       if (!chat.titled && message.role === 'user' && chat.messages.length === 1) chat.title = titleFromQuestion(message.text)
     }
     try {
-      await this.append(chatId, ...messages.map((message): ChatLine => ({ t: 'message', message, at: chat.updatedAt })))
+      await this.append(chatId, ...messages.map((message) => this.messageLine(message, chat.updatedAt)))
     } catch (error) {
       // Only what this call put is taken back; a later call's messages stay.
       chat.messages = chat.messages.flatMap((m) => {
@@ -156,17 +167,21 @@ export class ChatStore {
     await this.append(chatId, { t: 'text', id: messageId, text, at: Date.now() })
   }
 
-  /** Case-insensitive substring search over every message (Chinese and Japanese match as typed). */
+  /**
+   * Case-insensitive substring search over every message as the reader sees it (Chinese and
+   * Japanese match as typed; an answer's Markdown marks and citation markers are not in its text).
+   */
   search(query: string, limit = 200): Array<{ chatId: string; chatTitle: string; messageId: string; snippet: string }> {
     const needle = foldForSearch(query.trim())
     const found: Array<{ chatId: string; chatTitle: string; messageId: string; snippet: string }> = []
     if (needle === '') return found
     for (const chat of [...this.chats.values()].sort((a, b) => b.updatedAt - a.updatedAt)) {
       for (const message of chat.messages) {
-        const haystack = foldForSearch(message.text)
+        const text = this.plainText(message)
+        const haystack = foldForSearch(text)
         const at = haystack.indexOf(needle)
         if (at < 0) continue
-        found.push({ chatId: chat.id, chatTitle: chat.title, messageId: message.id, snippet: snippetAround(haystack.length === message.text.length ? message.text : haystack, at, needle.length) })
+        found.push({ chatId: chat.id, chatTitle: chat.title, messageId: message.id, snippet: snippetAround(haystack.length === text.length ? text : haystack, at, needle.length) })
         if (found.length >= limit) return found
       }
     }
@@ -210,20 +225,53 @@ export class ChatStore {
     }
   }
 
-  /** The start of a message as the reader sees it, without its Markdown. */
+  /** The start of a message as the reader sees it, without an answer's Markdown. */
   private previewOf(message: MessageValue): string {
     const made = this.previews.get(message)
     if (made?.text === message.text) return made.preview
-    const preview = shorten(this.textOf(message.text, PREVIEW_CHARS * 2), PREVIEW_CHARS)
+    // An answer not yet read whole is read only as far as the preview needs.
+    const preview = shorten(this.knownPlainText(message) ?? this.textOf(message.text, PREVIEW_CHARS * 2), PREVIEW_CHARS)
     this.previews.set(message, { text: message.text, preview })
     return preview
   }
+
+  /** A message's text as the reader sees it: a question as typed, an answer without its Markdown. */
+  private plainText(message: MessageValue): string {
+    const known = this.knownPlainText(message)
+    if (known !== undefined) return known
+    const plain = this.textOf(message.text)
+    this.plainTexts.set(message, { text: message.text, plain })
+    return plain
+  }
+
+  private knownPlainText(message: MessageValue): string | undefined {
+    if (message.role === 'user') return message.text
+    const made = this.plainTexts.get(message)
+    return made?.text === message.text ? made.plain : undefined
+  }
+
+  /** A message's journal line; a finished answer's carries its text as read, for search. */
+  private messageLine(message: MessageValue, at: number): ChatLine {
+    if (message.role === 'user' || message.status === 'streaming') return { t: 'message', message, at }
+    return { t: 'message', message, at, plain: this.plainText(message) }
+  }
+
+  private snapshotLines(chat: ChatRecord): string {
+    const lines: ChatLine[] = [{ t: 'chat', id: chat.id, title: chat.title, titled: chat.titled, at: chat.createdAt }]
+    // The last line carries the chat's last activity, which orders the chat list.
+    chat.messages.forEach((message, i) => lines.push(this.messageLine(message, i === chat.messages.length - 1 ? chat.updatedAt : message.createdAt)))
+    return lines.map((line) => JSON.stringify(line) + '\n').join('')
+  }
 }
 
-/** Replays a journal. Lines that do not parse (a torn last line) are skipped. */
-function readJournal(text: string): { chat: ChatRecord | null; lines: number } {
+/**
+ * Replays a journal. Lines that do not parse (a torn last line) are skipped. `plain` holds each
+ * answer's text as read where its line had it (a later 'text' line makes it stale).
+ */
+function readJournal(text: string): { chat: ChatRecord | null; lines: number; plain: Map<MessageValue, string> } {
   let chat: ChatRecord | null = null
   let lines = 0
+  const plain = new Map<MessageValue, string>()
   for (const raw of text.split('\n')) {
     if (!raw) continue
     let line: ChatLine
@@ -247,21 +295,18 @@ function readJournal(text: string): { chat: ChatRecord | null; lines: number } {
       const index = chat.messages.findIndex((m) => m.id === parsed.data.id)
       if (index >= 0) chat.messages[index] = parsed.data
       else chat.messages.push(parsed.data)
+      if (typeof line.plain === 'string') plain.set(parsed.data, line.plain)
       chat.updatedAt = Math.max(chat.updatedAt, line.at)
       if (!chat.titled && parsed.data.role === 'user' && chat.messages.length === 1) chat.title = titleFromQuestion(parsed.data.text)
     } else if (line.t === 'text') {
       const message = chat.messages.find((m) => m.id === line.id)
-      if (message && typeof line.text === 'string') message.text += line.text
+      if (message && typeof line.text === 'string') {
+        message.text += line.text
+        plain.delete(message)
+      }
     }
   }
-  return { chat, lines }
-}
-
-function snapshotLines(chat: ChatRecord): string {
-  const lines: ChatLine[] = [{ t: 'chat', id: chat.id, title: chat.title, titled: chat.titled, at: chat.createdAt }]
-  // The last line carries the chat's last activity, which orders the chat list.
-  chat.messages.forEach((message, i) => lines.push({ t: 'message', message, at: i === chat.messages.length - 1 ? chat.updatedAt : message.createdAt }))
-  return lines.map((line) => JSON.stringify(line) + '\n').join('')
+  return { chat, lines, plain }
 }
 
 /** A crash leaves the old file or the new one, never half of one. */
@@ -282,9 +327,12 @@ function shorten(text: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('').trimEnd()}…` : flat
 }
 
-/** NFKC folds full-width letters and compatibility forms, so "ＲＵＳＴ" finds "rust". */
+/**
+ * NFKC folds full-width letters and compatibility forms, so "ＲＵＳＴ" finds "rust"; a line break
+ * reads as a space, as the snippets show it.
+ */
 function foldForSearch(text: string): string {
-  return text.normalize('NFKC').toLowerCase()
+  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ')
 }
 
 function snippetAround(text: string, at: number, length: number): string {
