@@ -279,6 +279,32 @@ describe('DocuMind in a browser against documind serve', () => {
     fake.set({ reply: citingReply, firstTokenDelayMs: 300, tokenDelayMs: 40 })
   })
 
+  it('opens a search hit at the message found, outlined, with the words found marked', async () => {
+    const { page } = pages[0]
+    const scroller = page.getByRole('region', { name: 'Messages' })
+    const distanceFromBottom = (): Promise<number> => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)
+    if ((await distanceFromBottom()) > 48) throw new Error('the chat is not at its latest answer')
+
+    // The words run across a citation chip: the search reads the answer without its markers.
+    await page.getByRole('searchbox', { name: 'Search all chats' }).fill('into a vector. Then logical')
+    // The results of the last test's search stay until this one's arrive.
+    const hits = page.getByRole('navigation', { name: 'Search results' }).getByRole('button').filter({ hasText: 'into a vector. Then logical' })
+    // The first hit is this chat's first answer, far above the long one on screen.
+    await hits.first().click()
+    const found = page.locator('.message-found')
+    await found.locator('article.message-assistant').waitFor()
+    await eventually(async () => {
+      const [row, view] = await Promise.all([found.boundingBox(), scroller.boundingBox()])
+      if (!row || !view || row.y < view.y || row.y + Math.min(row.height, 100) > view.y + view.height) throw new Error(`the message is not in view: ${JSON.stringify({ row, view })}`)
+    }, 5_000, 'the message found in view')
+    if ((await distanceFromBottom()) < 200) throw new Error('the view stayed at the latest answer')
+    await page.getByRole('button', { name: /Jump to latest/ }).waitFor()
+    expectEqual(await page.locator('.message-found').count(), 1, 'messages outlined')
+    const marked = await page.evaluate(() => [...(CSS.highlights.get('documind-found') ?? [])].map((range) => (range as Range).toString().replace(/\s+/g, ' ')))
+    expectEqual(marked.length, 1, `marks (${JSON.stringify(marked)})`)
+    if (!/^into a vector 1?\. ?Then logical$/.test(marked[0])) throw new Error(`the mark covers "${marked[0]}"`)
+  })
+
   it('exports a chat as Markdown and deletes a chat after asking', async () => {
     const { page } = pages[0]
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as Markdown' }).click()])

@@ -1,7 +1,7 @@
 /** The chat list: load, create, rename, delete, search, export. */
 import { client } from '../client'
 import { i18n } from '../i18n'
-import { useAppStore } from '../store'
+import { useAppStore, type ChatSearchHit } from '../store'
 import { dropRoom } from './room'
 import { askToConfirm, navigate, showNotice } from './ui'
 
@@ -101,6 +101,12 @@ export function searchChats(query: string): void {
   searchTimer = setTimeout(() => void runSearch(query), 200)
 }
 
+/** Opens a search hit: its chat, scrolled to the message found, with `query` (what found it) marked. */
+export function openSearchHit(hit: ChatSearchHit, query: string): void {
+  useAppStore.setState({ foundMessage: { chatId: hit.chatId, messageId: hit.messageId, query: query.trim() } })
+  navigate('chat', hit.chatId)
+}
+
 async function runSearch(query: string): Promise<void> {
   const result = await client().invoke('chats.search', { query: query.trim().slice(0, 500) })
   // Only the answer to the latest query counts.
@@ -109,7 +115,7 @@ async function runSearch(query: string): Promise<void> {
     showNotice(result.error.message)
     return
   }
-  useAppStore.setState({ chatSearchHits: result.value })
+  useAppStore.setState({ chatSearchHits: { query, hits: result.value } })
 }
 
 /** Exports a chat as Markdown with its sources, saved through the browser's download. */

@@ -1,6 +1,6 @@
 /** The side bar: the views, a new chat, search across chats, and the chat list (most recent first). */
 import { useTranslation } from 'react-i18next'
-import { createChat, searchChats } from '../actions/chats'
+import { createChat, openSearchHit, searchChats } from '../actions/chats'
 import { navigate } from '../actions/ui'
 import { useAppStore } from '../store'
 
@@ -72,15 +72,16 @@ function ChatList() {
 
 function SearchResults() {
   const { t } = useTranslation()
-  const hits = useAppStore((s) => s.chatSearchHits)
-  if (hits === null) return null
+  const results = useAppStore((s) => s.chatSearchHits)
+  if (results === null) return null
+  const { query, hits } = results
   if (hits.length === 0) return <p className="muted sidebar-empty">{t('chats.noResults')}</p>
   return (
     <nav className="chat-list" aria-label={t('chats.searchResults')}>
       <ul>
         {hits.map((hit) => (
           <li key={`${hit.chatId}:${hit.messageId}`}>
-            <button type="button" className="chat-item" onClick={() => navigate('chat', hit.chatId)}>
+            <button type="button" className="chat-item" onClick={() => openSearchHit(hit, query)}>
               <span className="chat-item-title">{hit.chatTitle || t('chats.untitled')}</span>
               <span className="chat-item-preview">{hit.snippet}</span>
             </button>

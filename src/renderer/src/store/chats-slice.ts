@@ -4,6 +4,13 @@ import type { AppState } from './index'
 
 export type ChatSearchHit = RequestOutput<'chats.search'>[number]
 
+/** A search hit the user opened: its chat shows the message, its match marked (see MessageList). */
+export interface FoundMessage {
+  chatId: string
+  messageId: string
+  query: string
+}
+
 /** The chat list, which chat is open, and search across chats. */
 export interface ChatsSlice {
   /** Most recent first. */
@@ -11,10 +18,12 @@ export interface ChatsSlice {
   chatsLoaded: boolean
   currentChatId: string | null
   chatSearchQuery: string
-  /** null when no search is active. */
-  chatSearchHits: ChatSearchHit[] | null
+  /** The latest results and the query they answer (the box may hold a newer one); null when no search is active. */
+  chatSearchHits: { query: string; hits: ChatSearchHit[] } | null
   /** The chat whose title is being edited, if any. */
   renamingChatId: string | null
+  /** The search hit to show once its chat's messages are on screen; cleared when shown. */
+  foundMessage: FoundMessage | null
 }
 
 export const createChatsSlice: StateCreator<AppState, [], [], ChatsSlice> = () => ({
@@ -23,5 +32,6 @@ export const createChatsSlice: StateCreator<AppState, [], [], ChatsSlice> = () =
   currentChatId: null,
   chatSearchQuery: '',
   chatSearchHits: null,
-  renamingChatId: null
+  renamingChatId: null,
+  foundMessage: null
 })

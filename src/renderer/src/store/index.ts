@@ -20,7 +20,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createUiSlice(...a)
 }))
 
-export type { ChatSearchHit } from './chats-slice'
+export type { ChatSearchHit, FoundMessage } from './chats-slice'
 export type { StreamState } from './room-slice'
 export type { PullProgress } from './settings-slice'
 export type { View, CitationPanelState, Confirmation, Passage } from './ui-slice'

@@ -28,7 +28,7 @@ function ChatBody({ chatId }: { chatId: string }) {
   const messages = useAppStore((s) => s.messagesByChat[chatId] ?? NO_MESSAGES)
   const stream = useAppStore((s) => s.streams[chatId])
   if (messages.length === 0 && !stream) return <Welcome />
-  return <MessageList messages={messages} stream={stream} />
+  return <MessageList chatId={chatId} messages={messages} stream={stream} />
 }
 
 function ChatHeader({ chatId }: { chatId: string }) {

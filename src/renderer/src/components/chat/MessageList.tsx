@@ -1,13 +1,15 @@
 /**
  * The messages of the open chat, virtualised (only what is on screen is in the DOM) so a history
  * of thousands of messages scrolls smoothly. It follows the stream to the bottom until the user
- * scrolls up, then offers a "jump to latest" button instead of pulling them back down.
+ * scrolls up, then offers a "jump to latest" button instead of pulling them back down. A chat
+ * opened from a search hit scrolls to the message found instead, outlined, its match marked.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useCallback, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react'
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type WheelEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { MessageValue } from '../../../../shared/contract'
-import type { StreamState } from '../../store'
+import { useAppStore, type FoundMessage, type StreamState } from '../../store'
+import { markFound } from './mark-found'
 import { MessageItem, StreamingItem } from './MessageItem'
 
 type Row = { kind: 'message'; message: MessageValue } | { kind: 'stream'; stream: StreamState }
@@ -16,7 +18,7 @@ type Row = { kind: 'message'; message: MessageValue } | { kind: 'stream'; stream
 const BOTTOM_SLACK_PX = 48
 const SCROLL_UP_KEYS = new Set(['ArrowUp', 'PageUp', 'Home'])
 
-export function MessageList({ messages, stream }: { messages: MessageValue[]; stream: StreamState | undefined }) {
+export function MessageList({ chatId, messages, stream }: { chatId: string; messages: MessageValue[]; stream: StreamState | undefined }) {
   const { t } = useTranslation()
   const scrollRef = useRef<HTMLDivElement>(null)
   const followingRef = useRef(true)
@@ -65,6 +67,34 @@ export function MessageList({ messages, stream }: { messages: MessageValue[]; st
     if (followingRef.current) scrollToBottom()
   }, [rows.length, streamText, totalSize, scrollToBottom])
 
+  // A search hit opened in this chat: once its message is in the list, scroll to it and stop
+  // following (which would pull the view to the bottom), then let the hit go so that the stream
+  // does not scroll back to it. It stays outlined, its match marked, until another hit is opened.
+  const found = useAppStore((s) => (s.foundMessage?.chatId === chatId ? s.foundMessage : null))
+  const [shown, setShown] = useState<FoundMessage | null>(null)
+  const foundIndex = found ? rows.findIndex((row) => row.kind === 'message' && row.message.id === found.messageId) : -1
+  useLayoutEffect(() => {
+    if (!found || foundIndex < 0) return
+    followingRef.current = false
+    setFollowing(false)
+    virtualizer.scrollToIndex(foundIndex, { align: 'center' })
+    // A chat that fits the window does not scroll, so no scroll event says it is at its latest.
+    requestAnimationFrame(() => {
+      const element = scrollRef.current
+      if (element && element.scrollHeight - element.clientHeight < BOTTOM_SLACK_PX) onScroll()
+    })
+    setShown(found)
+    useAppStore.setState({ foundMessage: null })
+  }, [found, foundIndex, virtualizer, onScroll])
+  const shownRow = shown ? rows.find((row) => row.kind === 'message' && row.message.id === shown.messageId) : undefined
+  const shownText = shownRow?.kind === 'message' ? shownRow.message.text : null
+  const shownOnScreen = shown !== null && virtualizer.getVirtualItems().some((item) => rows[item.index] === shownRow)
+  useEffect(() => {
+    if (!shown || !shownOnScreen) return
+    const row = scrollRef.current?.querySelector(`[data-message-id="${CSS.escape(shown.messageId)}"]`)
+    return row ? markFound(row, shown.query).clear : undefined
+  }, [shown, shownOnScreen, shownText])
+
   const jump = (): void => {
     followingRef.current = true
     setFollowing(true)
@@ -77,8 +107,16 @@ export function MessageList({ messages, stream }: { messages: MessageValue[]; st
         <div className="message-canvas" style={{ height: totalSize }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index]
+            const messageId = row.kind === 'message' ? row.message.id : undefined
             return (
-              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="message-row" style={{ transform: `translateY(${item.start}px)` }}>
+              <div
+                key={item.key}
+                data-index={item.index}
+                data-message-id={messageId}
+                ref={virtualizer.measureElement}
+                className={messageId !== undefined && messageId === shown?.messageId ? 'message-row message-found' : 'message-row'}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
                 {row.kind === 'message' ? <MessageItem message={row.message} /> : <StreamingItem stream={row.stream} />}
               </div>
             )
