@@ -33,14 +33,14 @@ describe('PDF fixtures', () => {
 describe('text encodings', () => {
   it('reads Big5 text as Traditional Chinese and says so', async () => {
     const doc = await parseFile(fixture('big5-night-markets.txt'))
-    // NFKC turns the full-width comma into an ASCII one.
-    expect(fullText(doc)).toBe('臺灣的夜市文化非常豐富。\n許多旅客喜歡在晚上品嚐小吃,例如蚵仔煎和珍珠奶茶。\n夜市通常從傍晚開到午夜。')
+    // The full-width comma stays as written (NFKC alone would make it ASCII).
+    expect(fullText(doc)).toBe('臺灣的夜市文化非常豐富。\n許多旅客喜歡在晚上品嚐小吃，例如蚵仔煎和珍珠奶茶。\n夜市通常從傍晚開到午夜。')
     expect(doc.warnings).toEqual([expect.stringMatching(/read as Big5/)])
   })
 
   it.each(['utf16le-bom.txt', 'utf16be-bom.txt'])('reads %s by its byte-order mark, CRLF turned into LF', async (name) => {
     const doc = await parseFile(fixture(name))
-    expect(fullText(doc)).toBe('Meeting notes\n會議紀錄:預算已核准。\nNext review: March.')
+    expect(fullText(doc)).toBe('Meeting notes\n會議紀錄：預算已核准。\nNext review: March.')
     expect(doc.warnings).toEqual([])
   })
 

@@ -13,6 +13,13 @@ describe('normalizeText', () => {
     expect(normalizeText('ﬁle ＡＢＣ１２３')).toBe('file ABC123')
   })
 
+  it('keeps the full-width punctuation of Chinese text as written, folding what is between it', () => {
+    expect(normalizeText('當宣布停止上班時，本公司員工一律停班：不需請假！（詳見第２條）')).toBe('當宣布停止上班時，本公司員工一律停班：不需請假！（詳見第2條）')
+    expect(normalizeText('ＡＢＣ？ﬁ｛１｝\uF900')).toBe('ABC？fi｛1｝豈')
+    // Half-width katakana punctuation is folded into the full-width forms.
+    expect(normalizeText('ｶﾀｶﾅ｡')).toBe('カタカナ。')
+  })
+
   it('turns CRLF, CR, form feeds and line separators into LF', () => {
     expect(normalizeText('a\r\nb\rc\fd\u2028e')).toBe('a\nb\nc\nd\ne')
   })

@@ -5,6 +5,7 @@ import { hybridSearch } from '../retrieval/hybrid'
 import { LibraryReader } from '../store/reader'
 import { concatChunkColumns, type ChunkColumns, type DocumentRecord } from '../store/schema'
 import { LibraryWriter } from '../store/writer'
+import { normalizeText } from '../text/normalize'
 import { readBeirCorpus, readBeirDataset } from './beir'
 import { mean, mrrAt, ndcgAt, recallAt } from './metrics'
 
@@ -58,7 +59,7 @@ export async function runBeirEval(options: EvalOptions): Promise<EvalResult> {
       beirIdOf.set(docId, item.id)
       const hash = contentHash(new TextEncoder().encode(item.title + '\n' + item.text))
       const prepared = await prepareDocument(
-        { format: 'text', title: item.title || undefined, sections: [{ text: item.text.normalize('NFKC'), headings: [] }], warnings: [] },
+        { format: 'text', title: item.title || undefined, sections: [{ text: normalizeText(item.text), headings: [] }], warnings: [] },
         { docId, hash, name: item.id },
         options.embedder
       )
