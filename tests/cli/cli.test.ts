@@ -34,6 +34,13 @@ describe.skipIf(!BUILT)('documind CLI', () => {
     expect(String(hits[0].text)).toMatch(/data frame/)
   })
 
+  it('search folds a question typed with full-width letters as the documents were folded', async () => {
+    const hitsOf = async (query: string) => (jsonOf(await runCli(['search', query, '-k', '3', '--db', db, '--json'])).hits as Array<Record<string, unknown>>).map(({ document, page, score }) => ({ document, page, score }))
+    const typed = await hitsOf('attach a data frame')
+    expect(typed[0]).toMatchObject({ document: 'R-intro.pdf' })
+    expect(await hitsOf('ａｔｔａｃｈ ａ ｄａｔａ ｆｒａｍｅ')).toEqual(typed)
+  })
+
   it('reads PDFs in the built ingest worker with PDFium: a Chinese line keeps its characters together', async () => {
     // pdf.js, which the parser falls back to, reads this line of the zh-TW PDF as "此 軟 件 包 包 含 了 …".
     const out = jsonOf(await runCli(['search', '此軟件包包含了 GNU 項目中的兩篇文檔', '-k', '3', '--db', db, '--json']))

@@ -8,6 +8,7 @@ import type { LibraryReader } from '../store/reader'
 import { preloadVectorIndex, vectorSearchSettings, type VectorIndexRecord } from '../store/vector-index'
 import type { DocumentRecord } from '../store/schema'
 import { contentTokens, toQueryText } from '../text/analyze'
+import { foldCompatibility } from '../text/normalize'
 import type { Hit } from '../types'
 import { fuseScores, legWeights } from './fusion'
 
@@ -93,7 +94,8 @@ async function searchLegs(reader: LibraryReader, source: EmbedderSource, query: 
   const k = options.k ?? 8
   const candidates = options.candidates ?? candidatesFor(k)
   const notices: string[] = []
-  const trimmed = query.trim()
+  // Folded as the documents were (a question typed with full-width letters or digits finds them).
+  const trimmed = foldCompatibility(query.trim())
   if (!trimmed) return { hits: [], noMatch: true, notices }
   const began = performance.now()
   const mark = (step: keyof SearchSteps): void => {
