@@ -65,10 +65,21 @@ async function corpusSize(dir: string): Promise<{ files: number; bytes: number }
   return { files, bytes }
 }
 
-async function ensureCorpus(dir: string): Promise<void> {
+/** What the run needs before it starts, said in one line instead of a stack trace. */
+class SetupError extends Error {}
+
+/**
+ * The full run builds its corpus when it is missing; `--quick` never does (corpus-mini is data
+ * shipped beside the checkout), so a missing quick corpus is named rather than built.
+ */
+async function ensureCorpus(dir: string, quick: boolean): Promise<void> {
   if (existsSync(dir)) return
+  const beside = resolve(REPO, '../shared')
+  if (quick) throw new SetupError(`the corpus ${dir} is not there: --quick reads corpus-mini from ${beside}/data, which must sit beside this checkout (or pass --corpus DIR)`)
+  const script = join(beside, 'scripts/get-bench-corpus.sh')
+  if (!existsSync(script)) throw new SetupError(`the corpus ${dir} is not there, and neither is ${script}, which builds it: pass --corpus DIR, or keep this checkout beside the shared folder`)
   log(`building the benchmark corpus in ${dir} (Debian documentation packages; needs apt-get update once)`)
-  const output = execFileSync(join(REPO, '../shared/scripts/get-bench-corpus.sh'), [dir], { encoding: 'utf8' })
+  const output = execFileSync(script, [dir], { encoding: 'utf8' })
   await writeFile(`${dir}.packages.txt`, output)
 }
 
@@ -94,9 +105,9 @@ async function main(): Promise<void> {
   const corpus = resolve(values.corpus ?? (quick ? join(REPO, '../shared/data/corpus-mini') : join(REPO, 'bench/.corpus')))
   const workDir = resolve(values.work ?? join(REPO, 'bench/.work', quick ? 'quick' : 'full'))
   const reportPath = values.report ?? (quick ? join(REPO, 'bench/.work/BENCHMARKS.quick.md') : join(REPO, 'BENCHMARKS.md'))
-  if (!existsSync(join(REPO, 'out/main/cli.js'))) throw new Error('the app is not built: run `npm run build` first (npm run bench does)')
+  if (!existsSync(join(REPO, 'out/main/cli.js'))) throw new SetupError('the app is not built: run `npm run build` first (npm run bench does)')
 
-  await ensureCorpus(corpus)
+  await ensureCorpus(corpus, quick)
   const size = await corpusSize(corpus)
   await rm(workDir, { recursive: true, force: true })
   await mkdir(workDir, { recursive: true })
@@ -217,4 +228,10 @@ export function summaryLine(result: BenchResult): object {
   }
 }
 
-await main()
+try {
+  await main()
+} catch (error) {
+  if (!(error instanceof SetupError)) throw error
+  process.stderr.write(`npm run bench: ${error.message}\n`)
+  process.exitCode = 1
+}

@@ -39,6 +39,16 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true })
   })
 
+  it('names a missing quick corpus in one line instead of building one or printing a stack', async () => {
+    const missing = join(tmpdir(), `documind-no-corpus-${process.pid}`)
+    const run = await runBench(['--quick', '--corpus', missing])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toBe('')
+    expect(run.stderr.trim()).toBe(
+      `npm run bench: the corpus ${missing} is not there: --quick reads corpus-mini from ${resolve(process.cwd(), '../shared')}/data, which must sit beside this checkout (or pass --corpus DIR)`
+    )
+  })
+
   it('runs every phase and prints one JSON line with the promised fields', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'documind-bench-test-'))
     dirs.push(dir)
