@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -79,7 +79,19 @@ async function ensureCorpus(dir: string, quick: boolean): Promise<void> {
   const script = join(beside, 'scripts/get-bench-corpus.sh')
   if (!existsSync(script)) throw new SetupError(`the corpus ${dir} is not there, and neither is ${script}, which builds it: pass --corpus DIR, or keep this checkout beside the shared folder`)
   log(`building the benchmark corpus in ${dir} (Debian documentation packages; needs apt-get update once)`)
-  const output = execFileSync(script, [dir], { encoding: 'utf8' })
+  // Built beside and renamed when whole: a build that failed or was stopped leaves no half corpus
+  // that the next run would take for the real one.
+  const partial = `${dir}.partial`
+  await rm(partial, { recursive: true, force: true })
+  let output: string
+  try {
+    output = execFileSync(script, [partial], { encoding: 'utf8' })
+  } catch (error) {
+    await rm(partial, { recursive: true, force: true })
+    const status = (error as { status?: number | null }).status
+    throw new SetupError(`${script} could not build the corpus (exit code ${status ?? 'none'}; its error is above): it downloads Debian packages with apt-get, so on a new machine run \`apt-get update\` once first`)
+  }
+  await rename(partial, dir)
   await writeFile(`${dir}.packages.txt`, output)
 }
 

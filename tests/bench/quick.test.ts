@@ -5,7 +5,7 @@
  * promises scripts. Needs the build, like the CLI tests.
  */
 import { spawn } from 'node:child_process'
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -22,9 +22,9 @@ async function smallCorpus(dir: string): Promise<void> {
   }
 }
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -47,6 +47,21 @@ describe.skipIf(!BUILT)('npm run bench', () => {
     expect(run.stderr.trim()).toBe(
       `npm run bench: the corpus ${missing} is not there: --quick reads corpus-mini from ${resolve(process.cwd(), '../shared')}/data, which must sit beside this checkout (or pass --corpus DIR)`
     )
+  })
+
+  it('leaves no half-built corpus when building it fails, and says what to do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'documind-bench-test-'))
+    dirs.push(dir)
+    // apt-get as on a new machine whose package lists were never fetched.
+    const bin = join(dir, 'bin')
+    await mkdir(bin)
+    await writeFile(join(bin, 'apt-get'), '#!/bin/sh\necho "E: Unable to locate package python3.11-doc" >&2\nexit 100\n', { mode: 0o755 })
+    const corpus = join(dir, 'corpus')
+    const run = await runBench(['--corpus', corpus, '--work', join(dir, 'work')], { ...process.env, PATH: `${bin}:${process.env.PATH}` })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('E: Unable to locate package python3.11-doc')
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^npm run bench: \S+get-bench-corpus\.sh could not build the corpus \(exit code 100; .*run `apt-get update` once first$/)
+    expect(await readdir(dir)).toEqual(['bin'])
   })
 
   it('runs every phase and prints one JSON line with the promised fields', async () => {
