@@ -1,12 +1,14 @@
 /**
  * Uploads from the browser: a page cannot see a dropped file's path, so it sends the bytes and
- * gets back a path to import. Each upload is streamed to disk (never held in memory) under
- * `<libraryDir>/uploads/<random>/<its relative path>`, with the path cleaned so that nothing can
- * be written outside that folder.
+ * gets back a path to import. Each upload is streamed to disk (never held in memory) and kept
+ * under `<libraryDir>/uploads/<its content's hash>/<its relative path>`, with the path cleaned so
+ * that nothing can be written outside that folder. The same file dropped again is the same path:
+ * the import finds it unchanged (or, if it failed, replaces its failure) instead of adding a
+ * second document, and the disk holds it once.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { dirname, join } from 'node:path'
 import { Transform } from 'node:stream'
@@ -44,21 +46,32 @@ export async function receiveUpload(req: IncomingMessage, res: ServerResponse, u
   const tooBig = { error: `The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB, the most DocuMind accepts from a browser.` }
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) return json(res, 413, tooBig)
 
-  const folder = join(uploadsDir, randomBytes(12).toString('hex'))
-  const target = join(folder, ...segments)
-  let received = 0
+  // Received into a folder of its own, then moved to where its content says once it is whole.
+  const incoming = join(uploadsDir, `.incoming-${randomBytes(12).toString('hex')}`)
+  const received = join(incoming, segments.at(-1) ?? 'file')
+  const hash = createHash('sha256')
+  let bytes = 0
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      received += chunk.length
-      done(received > maxBytes ? new UploadTooLarge() : null, chunk)
+      bytes += chunk.length
+      if (bytes > maxBytes) return done(new UploadTooLarge())
+      hash.update(chunk)
+      done(null, chunk)
     }
   })
   try {
-    await mkdir(dirname(target), { recursive: true })
-    await pipeline(req, limit, createWriteStream(target, { flags: 'wx' }))
+    await mkdir(incoming, { recursive: true })
+    await pipeline(req, limit, createWriteStream(received, { flags: 'wx' }))
+    const target = join(uploadsDir, hash.digest('hex').slice(0, 32), ...segments)
+    const kept = await stat(target).catch(() => null)
+    if (kept?.size !== bytes) {
+      await mkdir(dirname(target), { recursive: true })
+      await rename(received, target)
+    }
+    await rm(incoming, { recursive: true, force: true })
     json(res, 200, { path: target })
   } catch (error) {
-    await rm(folder, { recursive: true, force: true })
+    await rm(incoming, { recursive: true, force: true })
     if (error instanceof UploadTooLarge) return json(res, 413, tooBig)
     if (req.destroyed || req.readableAborted) return void res.destroy()
     console.error('documind: an upload failed:', error)

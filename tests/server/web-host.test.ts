@@ -148,6 +148,45 @@ describe('the web host', () => {
     }
   })
 
+  it('keeps a file dropped twice once: the same path, so a failed one is one document, not two', async () => {
+    const upload = async (name: string, body: string): Promise<string> => {
+      const response = await rawRequest(host.port, `/upload?token=${host.token}&name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { Origin: origin, 'Content-Type': 'application/octet-stream' },
+        body
+      })
+      expect(response.status).toBe(200)
+      return (JSON.parse(response.body) as { path: string }).path
+    }
+    const broken = '%PDF-1.7\n1 0 obj << /Type /Catalog'
+    const first = await upload('report.pdf', broken)
+    const second = await upload('report.pdf', broken)
+    expect(second).toBe(first)
+    // Another content under the same name is another file.
+    const changed = await upload('report.pdf', `${broken} /Pages 2 0 R`)
+    expect(changed).not.toBe(first)
+    const uploads = await readdir(join(libraryDir, 'uploads'), { recursive: true })
+    expect(uploads.filter((entry) => entry.endsWith('report.pdf'))).toHaveLength(2)
+    expect(uploads.filter((entry) => entry.startsWith('.incoming'))).toEqual([])
+
+    const client = await WireClient.connect(socketUrl, origin)
+    try {
+      const failedCopies = async (): Promise<string[]> => {
+        const docs = await client.invoke('library.list', {})
+        return (docs.ok ? (docs.value as Array<{ path: string; status: string }>) : []).filter((d) => d.path === first || d.path === second).map((d) => d.status)
+      }
+      const ended = (m: WireMessage): boolean => m.kind === 'event' && m.name === 'import.state' && !(m.payload as { running: boolean }).running
+      for (const path of [first, second]) {
+        const before = client.messages.filter(ended).length
+        expect(await client.invoke('library.import', { paths: [path] })).toEqual({ ok: true, value: {} })
+        await client.waitFor(() => client.messages.filter(ended).length > before)
+        expect(await failedCopies()).toEqual(['failed'])
+      }
+    } finally {
+      client.close()
+    }
+  })
+
   it('refuses uploads without the token, from another origin, with a path that climbs out, or too large', async () => {
     const post = (query: string, headers: Record<string, string> = { Origin: origin }, body = 'bytes'): ReturnType<typeof rawRequest> =>
       rawRequest(host.port, `/upload?${query}`, { method: 'POST', headers, body })
