@@ -82,4 +82,22 @@ describe('the import state', () => {
     for (const state of sent) ImportStateSchema.parse(state)
     expect(sent.at(-1)).toMatchObject({ running: false, indexed: 2, chunks: 7 })
   })
+
+  it('counts files found unchanged with the skipped copies, so that a second drop of the same files says so', async () => {
+    const { engine } = scriptedEngine([
+      [
+        { type: 'queued', filesTotal: 4, bytesTotal: 400 },
+        { type: 'file', path: '/a.md', outcome: 'unchanged' },
+        { type: 'file', path: '/b.md', outcome: 'unchanged' },
+        { type: 'file', path: '/copy-of-c.md', outcome: 'skipped', reason: 'copy-of-c.md is a copy of c.md, which is in the library.' },
+        { type: 'file', path: '/d.md', outcome: 'indexed', chunks: 2 },
+        { type: 'progress', filesDone: 4, filesTotal: 4, bytesDone: 400, bytesTotal: 400, chunks: 2, current: [] }
+      ]
+    ])
+    const runner = new ImportRunner({ engine, libraryDir: tempDir(), settings: () => defaultSettings({}), broadcast: () => undefined })
+    runner.import(['/a.md', '/b.md', '/copy-of-c.md', '/d.md'])
+    await until(() => !runner.snapshot().running)
+    await runner.close()
+    expect(runner.snapshot()).toMatchObject({ indexed: 1, skipped: 3, failures: [] })
+  })
 })

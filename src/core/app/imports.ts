@@ -151,7 +151,7 @@ export class ImportRunner {
       state.current = event.current
     } else {
       if (event.outcome === 'indexed') state.indexed++
-      else if (event.outcome === 'skipped') state.skipped++
+      else if (event.outcome === 'skipped' || event.outcome === 'unchanged') state.skipped++
       else if (event.outcome === 'failed' && state.failures.length < MAX_FAILURES) {
         state.failures.push({ path: event.path, code: event.code ?? 'corrupt', reason: event.reason ?? 'The file could not be imported.' })
       }
