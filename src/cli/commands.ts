@@ -8,6 +8,7 @@ import { runBeirEval } from '../core/eval/run'
 import type { IngestSummary } from '../core/ingest/events'
 import { formatBytes } from '../core/ingest/process'
 import type { Citation, Hit } from '../core/types'
+import { unquoteMarkdown } from '../core/text/markdown-quote'
 import type { CommandLine } from './args'
 import { ProgressBar } from './progress'
 import { runServe } from './serve'
@@ -140,7 +141,7 @@ async function ask(engine: Engine, line: CommandLine): Promise<number> {
       return 0
     }
     // A streamed answer is already on screen; an extractive one (or a cleaned-up text) is printed now.
-    if (!streamed) out(answer.answer)
+    if (!streamed) out(answer.mode === 'extractive' ? unquoteMarkdown(answer.answer) : answer.answer)
     out('\n')
     if (answer.notice) out(`\n(${answer.notice})\n`)
     if (answer.citations.length) out('\nSources:\n')

@@ -1,5 +1,10 @@
+import type { Nodes } from 'mdast'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { gfmFromMarkdown } from 'mdast-util-gfm'
+import { gfm } from 'micromark-extension-gfm'
 import { describe, expect, it } from 'vitest'
 import { extractiveAnswer } from '../../src/core/answer/extractive'
+import { quoteInMarkdown, unquoteMarkdown } from '../../src/core/text/markdown-quote'
 import { questionLanguage, splitSentences } from '../../src/core/answer/language'
 import { homocysteine, sanskrit, textHit } from './fixtures'
 
@@ -29,6 +34,53 @@ describe('extractive answers', () => {
     const { answer, citations } = extractiveAnswer('q', [textHit(1, 'Same text.'), textHit(2, 'Same  text.'), textHit(3, 'Other.')])
     expect(answer).toBe('Same text. [1]\n\nOther. [3]')
     expect(citations.map((c) => c.n)).toEqual([1, 3])
+  })
+})
+
+/** The kinds of Markdown node in `markdown`, as the chat view (remark-gfm) reads it. */
+function nodeTypes(markdown: string): Set<string> {
+  const types = new Set<string>()
+  const walk = (node: Nodes): void => {
+    types.add(node.type)
+    if ('children' in node) for (const child of node.children) walk(child)
+  }
+  walk(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }))
+  return types
+}
+
+/** The text of `markdown`'s paragraphs as a reader sees them (code spans keep their words). */
+function shownText(markdown: string): string {
+  const parts: string[] = []
+  const walk = (node: Nodes): void => {
+    if (node.type === 'text' || node.type === 'inlineCode') parts.push(node.value)
+    else if (node.type === 'paragraph') parts.push('\n\n')
+    if ('children' in node) for (const child of node.children) walk(child)
+  }
+  walk(fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }))
+  return parts.join('').trim()
+}
+
+describe('passages quoted into an extractive answer', () => {
+  const passages = [
+    '# 公司颱風假規定\n\n當中央氣象署發布陸上颱風警報，本公司全體同仁停止上班。',
+    '- Install the package first.\n- Then run a*b*c with __init__ and snake_case_name.',
+    '1. See [the manual](http://example.com/manual) and ![a figure](fig.png) for ~~old~~ ~/paths.',
+    '> A quote from C:\\Users\\me and a \\* star.\n```r\nx <- 1\n```'
+  ]
+
+  it('read as written: no heading, list, emphasis, link or image made of the passage', () => {
+    const { answer } = extractiveAnswer('typhoon install manual quote', passages.map((text, i) => textHit(i + 1, text)), { maxPassages: 4 })
+    // Code spans keep their words, and a bare address is linked (the chat view shows its words).
+    const allowed = new Set(['root', 'paragraph', 'text', 'inlineCode', 'link'])
+    expect([...nodeTypes(answer)].filter((type) => !allowed.has(type))).toEqual([])
+    const expected = passages.map((text, i) => `${text.replace(/\s+/g, ' ').trim()} [${i + 1}]`)
+    expect(shownText(answer).split('\n\n')).toEqual(expected)
+  })
+
+  it('print as written where the answer is not rendered', () => {
+    for (const text of passages.map((p) => p.replace(/\s+/g, ' ').trim())) expect(unquoteMarkdown(quoteInMarkdown(text))).toBe(text)
+    // Plain prose and snake_case names are left alone.
+    expect(quoteInMarkdown('A data frame holds snake_case_name columns; 2 + 2 = 4.')).toBe('A data frame holds snake_case_name columns; 2 + 2 = 4.')
   })
 })
 

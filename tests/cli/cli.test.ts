@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeOllama, type FakeOllama } from '../support/fake-ollama'
@@ -72,6 +73,19 @@ describe.skipIf(!BUILT)('documind CLI', () => {
     expect(out.mode).toBe('extractive')
     expect(out.notice).toMatch(/No language model was reachable/)
     expect((out.citations as unknown[]).length).toBeGreaterThan(0)
+  })
+
+  it('ask prints an extractive answer as its passages read, and --json gives it as Markdown', async () => {
+    const dir = tempDir()
+    const notes = join(dir, 'typhoon.md')
+    await writeFile(notes, '# Typhoon days\n\nWhen the city calls a *typhoon day*, the office_closed flag is set and nobody comes in.\n')
+    const small = join(dir, 'library')
+    expect((await runCli(['ingest', notes, '--db', small, '--json'])).code).toBe(0)
+    const args = ['ask', 'What happens on a typhoon day?', '--db', small, '--ollama', await closedOllamaUrl()]
+    const printed = await runCli(args)
+    expect(printed.stdout.split('\n')[0]).toBe('# Typhoon days When the city calls a *typhoon day*, the office_closed flag is set and nobody comes in. [1]')
+    const out = jsonOf(await runCli([...args, '--json']))
+    expect(out.answer).toBe('\\# Typhoon days When the city calls a \\*typhoon day\\*, the office_closed flag is set and nobody comes in. [1]')
   })
 
   it('docs lists documents with status, and rm removes one', async () => {

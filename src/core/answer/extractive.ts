@@ -4,6 +4,7 @@
  */
 import type { Citation, Hit } from '../types'
 import { citationsFor, neutraliseMarkers } from './citations'
+import { quoteInMarkdown } from '../text/markdown-quote'
 import { countTerms, queryTerms, splitSentences } from './language'
 
 export interface ExtractiveOptions {
@@ -13,7 +14,7 @@ export interface ExtractiveOptions {
   maxChars?: number
 }
 
-/** Quoted passages with their `[n]` markers (n = position in `hits`, from 1) and the citations. */
+/** Quoted passages (Markdown) with their `[n]` markers (n = position in `hits`, from 1) and the citations. */
 export interface ExtractiveAnswer {
   answer: string
   citations: Citation[]
@@ -31,7 +32,8 @@ export function extractiveAnswer(question: string, hits: Hit[], options: Extract
     const key = hit.text.replace(/\s+/g, ' ').trim()
     if (key === '' || seen.has(key)) continue
     seen.add(key)
-    paragraphs.push(`${bestExcerpt(key, terms, maxChars)} [${i + 1}]`)
+    // The answer is Markdown, as a model's is: the excerpt is quoted into it to read as written.
+    paragraphs.push(`${quoteInMarkdown(bestExcerpt(key, terms, maxChars))} [${i + 1}]`)
   }
   const answer = paragraphs.join('\n\n')
   return { answer, citations: citationsFor(answer, hits).citations }
