@@ -102,7 +102,8 @@ describe('when no model can answer', () => {
     expect(answer.mode).toBe('extractive')
     expect(answer.notice).toContain(`No Ollama server answered at ${fake.url}`)
     expect(answer.notice).toContain('most relevant passages')
-    expect(answer.citations.map((c) => c.n)).toEqual([1, 2, 3])
+    // The third hit, on biological gels, shares no word with the question and is not quoted.
+    expect(answer.citations.map((c) => c.n)).toEqual([1, 2])
     expect(answer.answer).toMatch(/homocysteine.*\[1\]/is)
   })
 
@@ -135,7 +136,7 @@ describe('when no model can answer', () => {
     const answer = await ask()
     expect(answer.mode).toBe('extractive')
     expect(answer.notice).toContain('model requires more system memory')
-    expect(answer.citations).toHaveLength(3)
+    expect(answer.citations.map((c) => c.n)).toEqual([1, 2])
   })
 
   it('falls back to passages when the model does not start answering in time', async () => {

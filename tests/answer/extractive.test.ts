@@ -9,18 +9,23 @@ import { questionLanguage, splitSentences } from '../../src/core/answer/language
 import { homocysteine, sanskrit, textHit } from './fixtures'
 
 describe('extractive answers', () => {
-  it('quotes the top three passages, each cited, trimmed to the sentences about the question', () => {
-    const hits = [...homocysteine.hits(), textHit(4, 'A fourth passage that should not be quoted.')]
+  it('quotes the top three passages about the question, each cited, trimmed to the sentences about it', () => {
+    const hits = [
+      ...homocysteine.hits(),
+      textHit(4, 'A fourth passage: vitamin B12 and homocysteine again.'),
+      textHit(5, 'A fifth passage on homocysteine, past the three quoted.')
+    ]
     const { answer, citations } = extractiveAnswer(homocysteine.question, hits)
     const paragraphs = answer.split('\n\n')
     expect(paragraphs).toHaveLength(3)
-    expect(paragraphs.map((p) => p.match(/\[(\d)\]$/)?.[1])).toEqual(['1', '2', '3'])
-    expect(citations.map((c) => c.n)).toEqual([1, 2, 3])
+    // The third hit, on biological gels, shares no word with the question.
+    expect(paragraphs.map((p) => p.match(/\[(\d)\]$/)?.[1])).toEqual(['1', '2', '4'])
+    expect(citations.map((c) => c.n)).toEqual([1, 2, 4])
     for (const p of paragraphs) expect(p.length).toBeLessThanOrEqual(430)
     // The abstracts are ~1,500 characters; what is kept is about homocysteine.
     expect(paragraphs[0]).toMatch(/homocysteine/i)
     expect(paragraphs[1]).toMatch(/homocysteine/i)
-    expect(answer).not.toContain('fourth passage')
+    expect(answer).not.toMatch(/gels|fifth passage/i)
   })
 
   it('finds the answering sentence in a Chinese passage', () => {
@@ -28,6 +33,16 @@ describe('extractive answers', () => {
     const first = answer.split('\n\n')[0]
     expect(first).toContain(sanskrit.answer)
     expect(first.endsWith('[1]')).toBe(true)
+  })
+
+  it('leaves out passages that share no word with the question, when others do', () => {
+    const typhoon = textHit(1, '# 公司颱風假規定\n\n當中央氣象署發布陸上颱風警報，且縣市政府宣布停止上班時，本公司全體同仁停止上班。')
+    const meeting = textHit(2, 'Project Falcon weekly sync. Decisions: the beta ships on 14 December.')
+    const { answer, citations } = extractiveAnswer('颱風天公司的規定是什麼？', [typhoon, meeting])
+    expect(answer).toBe('\\# 公司颱風假規定 當中央氣象署發布陸上颱風警報，且縣市政府宣布停止上班時，本公司全體同仁停止上班。 [1]')
+    expect(citations.map((c) => c.n)).toEqual([1])
+    // With no passage sharing a word, the best ones are still quoted rather than none.
+    expect(extractiveAnswer('What about the typhoon holiday?', [meeting]).citations.map((c) => c.n)).toEqual([1])
   })
 
   it('quotes a passage indexed twice only once', () => {
@@ -69,7 +84,7 @@ describe('passages quoted into an extractive answer', () => {
   ]
 
   it('read as written: no heading, list, emphasis, link or image made of the passage', () => {
-    const { answer } = extractiveAnswer('typhoon install manual quote', passages.map((text, i) => textHit(i + 1, text)), { maxPassages: 4 })
+    const { answer } = extractiveAnswer('颱風: install, manual, quote', passages.map((text, i) => textHit(i + 1, text)), { maxPassages: 4 })
     // Code spans keep their words, and a bare address is linked (the chat view shows its words).
     const allowed = new Set(['root', 'paragraph', 'text', 'inlineCode', 'link'])
     expect([...nodeTypes(answer)].filter((type) => !allowed.has(type))).toEqual([])

@@ -24,12 +24,17 @@ export function extractiveAnswer(question: string, hits: Hit[], options: Extract
   const maxPassages = options.maxPassages ?? 3
   const maxChars = options.maxChars ?? 420
   const terms = queryTerms(question)
+  const texts = hits.map((hit) => hit.text.replace(/\s+/g, ' ').trim())
+  // A search always fills its k places: where some passages share words with the question, the
+  // ones that share none (an unrelated note in a small library) are not quoted as an answer.
+  const sharing = texts.map((text) => countTerms(text, terms) > 0)
+  const anySharing = sharing.some(Boolean)
   const seen = new Set<string>()
   const paragraphs: string[] = []
-  for (const [i, hit] of hits.entries()) {
+  for (const [i, key] of texts.entries()) {
     if (paragraphs.length >= maxPassages) break
+    if (anySharing && !sharing[i]) continue
     // The same passage can be indexed twice (a document imported under two names); quote it once.
-    const key = hit.text.replace(/\s+/g, ' ').trim()
     if (key === '' || seen.has(key)) continue
     seen.add(key)
     // The answer is Markdown, as a model's is: the excerpt is quoted into it to read as written.
