@@ -126,6 +126,7 @@ export const ImportStateSchema = z.object({
   current: z.array(z.object({ path: z.string(), fraction: z.number().min(0).max(1) })),
   /** Files that failed in this import, with reasons. */
   failures: z.array(z.object({ path: z.string(), code: z.string(), reason: z.string() })),
+  /** Files left as they were: unchanged since the library read them, or copies of a document it has. */
   skipped: z.number().int(),
   indexed: z.number().int(),
   cancelled: z.boolean(),
