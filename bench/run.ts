@@ -28,6 +28,8 @@ import type { GrowResult } from './retrieval/grow-library'
 import type { RetrievalFigures } from './retrieval/measure'
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
+/** The shared data and scripts, which sit beside the checkout. */
+const SHARED = resolve(REPO, '../shared')
 /** "10k" -> 10000, "1m" -> 1000000. */
 function chunksOf(label: string): number {
   const match = /^(\d+)(k|m)?$/i.exec(label)
@@ -74,9 +76,8 @@ class SetupError extends Error {}
  */
 async function ensureCorpus(dir: string, quick: boolean): Promise<void> {
   if (existsSync(dir)) return
-  const beside = resolve(REPO, '../shared')
-  if (quick) throw new SetupError(`the corpus ${dir} is not there: --quick reads corpus-mini from ${beside}/data, which must sit beside this checkout (or pass --corpus DIR)`)
-  const script = join(beside, 'scripts/get-bench-corpus.sh')
+  if (quick) throw new SetupError(`the corpus ${dir} is not there: --quick reads corpus-mini from ${SHARED}/data, which must sit beside this checkout (or pass --corpus DIR)`)
+  const script = join(SHARED, 'scripts/get-bench-corpus.sh')
   if (!existsSync(script)) throw new SetupError(`the corpus ${dir} is not there, and neither is ${script}, which builds it: pass --corpus DIR, or keep this checkout beside the shared folder`)
   log(`building the benchmark corpus in ${dir} (Debian documentation packages; needs apt-get update once)`)
   // Built beside and renamed when whole: a build that failed or was stopped leaves no half corpus
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   const phases = new Set(values.phases.split(','))
   const sizes = (values.sizes ?? (quick ? '10k' : '10k,100k,1m')).split(',')
   const answersAt = sizes[Math.min(1, sizes.length - 1)]
-  const corpus = resolve(values.corpus ?? (quick ? join(REPO, '../shared/data/corpus-mini') : join(REPO, 'bench/.corpus')))
+  const corpus = resolve(values.corpus ?? (quick ? join(SHARED, 'data/corpus-mini') : join(REPO, 'bench/.corpus')))
   const workDir = resolve(values.work ?? join(REPO, 'bench/.work', quick ? 'quick' : 'full'))
   const reportPath = values.report ?? (quick ? join(REPO, 'bench/.work/BENCHMARKS.quick.md') : join(REPO, 'BENCHMARKS.md'))
   if (!existsSync(join(REPO, 'out/main/cli.js'))) throw new SetupError('the app is not built: run `npm run build` first (npm run bench does)')
